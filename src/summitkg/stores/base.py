@@ -1,0 +1,54 @@
+"""What every store offers: run a query, say how many quads it holds, close."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+
+from rdflib.term import Identifier
+
+from ..loading import Source
+from ..results import QueryResult
+
+__all__ = ["Backend", "Bindings"]
+
+#: Values for query variables, by variable name without the ``?``.
+Bindings = Mapping[str, Identifier]
+
+
+class Backend:
+    """A place the graph lives. ``query`` is the one method a store must implement."""
+
+    #: The ``--store`` scheme that selects this backend.
+    scheme: ClassVar[str]
+    #: Stores that receive the files themselves (remote ones are filled by their operator).
+    writable: ClassVar[bool] = True
+
+    def __init__(self, location: str = "") -> None:
+        self.location = location
+
+    @property
+    def description(self) -> str:
+        return f"{self.scheme}:{self.location}" if self.location else self.scheme
+
+    def load(self, sources: Sequence[Source]) -> None:
+        """Replace the store's content with ``sources``; all or nothing."""
+        raise NotImplementedError(f"the {self.scheme} store is read-only")
+
+    def query(self, text: str, *, bindings: Bindings | None = None) -> QueryResult:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release what the store holds open."""
+
+    def __enter__(self) -> Backend:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.description}>"
