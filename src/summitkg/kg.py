@@ -36,7 +36,7 @@ class KnowledgeGraph:
     def resolve(self, query: str) -> tuple[str, NamedQuery | None]:
         """The SPARQL text for a query name, a ``.rq`` path or SPARQL itself."""
         if _QUERY_NAME.match(query):
-            named = find(self.named_queries, query)
+            named = find(self.settings.queries_dir, query)
             return named.text, named
         if query.endswith(".rq") and "\n" not in query:
             path = Path(query)

@@ -7,11 +7,13 @@ anywhere raises ``LoadError`` with file, line and column, and nothing is kept.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.util import guess_format
 
@@ -67,7 +69,47 @@ def parse_into(dataset: Dataset, source: Source) -> None:
 
 
 def parse_file(path: Path, graph: Graph, *, public_id: str | None = None) -> Graph:
-    """Parse ``path`` into ``graph``; a syntax error becomes ``LoadError`` naming path:line:col."""
+    """Parse ``path`` into ``graph``; a syntax error becomes ``LoadError`` naming path:line:col.
+
+    pyoxigraph's Rust parser reads the file (about twice as fast as rdflib's, with exact
+    positions); rdflib keeps the triples. Formats pyoxigraph lacks go through rdflib.
+    """
+    try:
+        rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
+    except ValueError:
+        rdf_format = None
+    if rdf_format is None:
+        return _parse_with_rdflib(path, graph, public_id=public_id)
+    _read(path)  # reports unreadable files and invalid UTF-8 with their position
+    try:
+        quads = ox.parse(path=str(path), format=rdf_format, base_iri=public_id)
+        graph.addN((_term(q.subject), _term(q.predicate), _term(q.object), graph) for q in quads)
+    except SyntaxError as error:
+        raise LoadError(_strip_position(error.msg), path=path, line=error.lineno, column=error.offset) from error
+    return graph
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_POSITION = re.compile(r"^Parser error (?:at line \d+ between columns \d+ and \d+|between line \d+ column \d+ and line \d+ column \d+): ")
+
+
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+    """The rdflib term an rdflib Turtle parse would give for a pyoxigraph term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+
+
+def _strip_position(message: str) -> str:
+    return _POSITION.sub("", message)
+
+
+def _parse_with_rdflib(path: Path, graph: Graph, *, public_id: str | None) -> Graph:
     text = _read(path)
     try:
         graph.parse(data=text, format=guess_format(str(path)) or "turtle", publicID=public_id)

@@ -128,10 +128,12 @@ def catalogue(directory: Path) -> dict[str, NamedQuery]:
     return {p.stem: parse_named_query(p) for p in sorted(directory.glob("*.rq"))}
 
 
-def find(queries: Mapping[str, NamedQuery], name: str) -> NamedQuery:
-    try:
-        return queries[name]
-    except KeyError:
-        close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
-        close += [q for q in queries if name.lower() in q.lower() and q not in close][: 3 - len(close)]
-        raise UnknownQueryError(name, suggestions=close) from None
+def find(directory: Path, name: str) -> NamedQuery:
+    """The named query ``name``; only its own file is read, so one broken file breaks only itself."""
+    path = directory / f"{name}.rq"
+    if path.is_file():
+        return parse_named_query(path)
+    names = sorted(p.stem for p in directory.glob("*.rq"))
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    close += [q for q in names if name.lower() in q.lower() and q not in close][: 3 - len(close)]
+    raise UnknownQueryError(name, suggestions=close)
