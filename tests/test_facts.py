@@ -97,8 +97,9 @@ def test_observation(dataset, claim, obs, measure, value, comparator, unit, peri
     assert (node, SKG.observationId, Literal(obs)) in dataset
     assert dataset.value(node, SKG.measure) == MEASURE[measure]
     if isinstance(value, tuple):
-        assert dataset.value(node, SKG.minValue) == Literal(value[0], datatype=XSD.decimal)
-        assert dataset.value(node, SKG.maxValue) == Literal(value[1], datatype=XSD.decimal)
+        low, high = dataset.value(node, SKG.minValue), dataset.value(node, SKG.maxValue)
+        assert low.datatype == high.datatype == XSD.decimal
+        assert (low.toPython(), high.toPython()) == value
     else:
         literal = dataset.value(node, SKG.value)
         assert literal.datatype == XSD.decimal and literal.toPython() == value

@@ -85,7 +85,7 @@ def parse_file(path: Path, graph: Graph, *, public_id: str | None = None) -> Gra
         quads = ox.parse(path=str(path), format=rdf_format, base_iri=public_id)
         graph.addN((_term(q.subject), _term(q.predicate), _term(q.object), graph) for q in quads)
     except SyntaxError as error:
-        raise LoadError(_strip_position(error.msg), path=path, line=error.lineno, column=error.offset) from error
+        raise LoadError(strip_position(error.msg), path=path, line=error.lineno, column=error.offset) from error
     return graph
 
 
@@ -105,7 +105,7 @@ def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Li
     return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
 
 
-def _strip_position(message: str) -> str:
+def strip_position(message: str) -> str:
     return _POSITION.sub("", message)
 
 

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from pyparsing import ParseException
 from rdflib import Dataset
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import SPARQLError
 
-from ..errors import QuerySyntaxError
+from ..errors import QueryError, QuerySyntaxError
 from ..loading import Source, load_dataset
 from ..namespaces import PREFIXES
 from ..results import QueryResult, from_rdflib
@@ -41,7 +42,11 @@ class MemoryBackend(Backend):
 
     def query(self, text: str, *, bindings: Bindings | None = None) -> QueryResult:
         prepared = parse_sparql(text)
-        return from_rdflib(self.dataset.query(prepared, initBindings=dict(bindings or {})))
+        try:
+            return from_rdflib(self.dataset.query(prepared, initBindings=dict(bindings or {})))
+        except (SPARQLError, RecursionError) as error:
+            raise QueryError(f"rdflib could not evaluate this query ({type(error).__name__}: {error}); "
+                             "the oxigraph store may (--store oxigraph)") from error
 
     def __len__(self) -> int:
         return sum(len(g) for g in self.dataset.graphs())

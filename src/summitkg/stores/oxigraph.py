@@ -11,7 +11,7 @@ from rdflib import Graph
 
 from ..binding import inject_values
 from ..errors import LoadError, QuerySyntaxError, StoreError
-from ..loading import Source
+from ..loading import Source, strip_position
 from ..namespaces import PREFIXES
 from ..results import QueryResult, from_boolean, from_graph, from_sparql_json
 from .base import Backend, Bindings
@@ -40,7 +40,7 @@ class OxigraphBackend(Backend):
                 scratch.bulk_load(path=str(source.path), format=ox.RdfFormat.from_extension(source.path.suffix[1:]),
                                   to_graph=ox.NamedNode(str(source.graph)))
             except SyntaxError as error:
-                raise LoadError(error.msg, path=source.path, line=error.lineno, column=error.offset) from error
+                raise LoadError(strip_position(error.msg), path=source.path, line=error.lineno, column=error.offset) from error
         if self.path is None:
             self.store = scratch
             return
