@@ -1,0 +1,72 @@
+"""Cold start: wall time of `summitkg query NAME` in a fresh process, per store.
+
+Each run is a new Python process (imports, parsing the graph, the query, printing), as a
+user at the shell sees it. Writes a table to benchmarks/RESULTS.md under its own heading.
+
+    python benchmarks/bench_cold_start.py [--runs 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from importlib.metadata import version
+from pathlib import Path
+
+from rich.progress import track
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+HEADING = "## Cold start of `summitkg query` (issue 3)"
+QUERIES = ("trade_by_year", "entity_neighbourhood", "agreements_by_status")
+STORES = ("memory", "oxigraph")
+
+
+def time_once(*args: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "summitkg", "query", *args, "--format", "csv"],
+                   check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    return (f"{platform.system()} {platform.release()}, {cpu}, Python {platform.python_version()}, "
+            f"rdflib {version('rdflib')}, pyoxigraph {version('pyoxigraph')}, summitkg {version('summitkg')}")
+
+
+def replace_section(text: str, body: str) -> str:
+    """Swap this benchmark's section of RESULTS.md, keeping the others."""
+    if HEADING not in text:
+        return text.rstrip() + "\n\n" + body if text.strip() else "# Benchmark results\n\n" + body
+    start = text.index(HEADING)
+    end = text.find("\n## ", start + len(HEADING))
+    return text[:start] + body + ("" if end < 0 else text[end + 1:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=15, help="cold runs per query and store (default 15)")
+    runs = parser.parse_args().runs
+    rows = []
+    cases = [(q, s) for s in STORES for q in QUERIES]
+    for query, store in track(cases, description="cold starts"):
+        time_once(query, "--store", store)  # warm the OS file cache, not the process
+        samples = sorted(time_once(query, "--store", store) for _ in range(runs))
+        rows.append((query, store, statistics.median(samples), samples[int(0.9 * (len(samples) - 1))]))
+    lines = [HEADING, "", f"{date.today().isoformat()} · {machine()} · {runs} fresh processes per row.", "",
+             "| named query | store | median (s) | p90 (s) |", "|---|---|---|---|"]
+    lines += [f"| `{q}` | {s} | {m:.3f} | {p:.3f} |" for q, s, m, p in rows]
+    lines += ["", "Target: well under 1 s (issue 3) and under 0.5 s (issue 7) on the summit graph.", ""]
+    body = "\n".join(lines) + "\n"
+    RESULTS.write_text(replace_section(RESULTS.read_text() if RESULTS.exists() else "", body))
+    print(body)
+
+
+if __name__ == "__main__":
+    main()
