@@ -79,3 +79,15 @@ def test_info_counts_graphs_and_classes() -> None:
     assert done.returncode == 0, done.stderr
     assert "https://w3id.org/summitkg/graph/sources" in done.stdout
     assert "skg:Leader" in done.stdout
+
+
+def test_running_a_query_imports_no_heavy_library() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, summitkg.cli as c; c.main(['query', 'trade_by_year', '--format', 'csv']); "
+            "heavy = {'pyvis', 'pyshacl', 'SPARQLWrapper', 'uvicorn', 'starlette', 'networkx', 'pylode'}; "
+            "print('LOADED', sorted(heavy & {m.split('.')[0] for m in sys.modules}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("LOADED []"), done.stdout[-300:]
