@@ -201,6 +201,14 @@ def info(ctx: click.Context, store: str | None) -> None:
 
 # Commands from other modules (each keeps its heavy imports inside the command body).
 # -- registered commands: one `cli.add_command(...)` line per command, below --
+from .synth_cli import synth  # noqa: E402
+
+cli.add_command(synth)
+
+
+from .serve_cli import serve  # noqa: E402
+
+cli.add_command(serve)
 
 
 def main(argv: list[str] | None = None) -> None:
