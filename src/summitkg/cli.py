@@ -206,11 +206,6 @@ from .synth_cli import synth  # noqa: E402
 cli.add_command(synth)
 
 
-from .serve_cli import serve  # noqa: E402
-
-cli.add_command(serve)
-
-
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user mistakes become one clear message and a non-zero exit, never a traceback."""
     try:
