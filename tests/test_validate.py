@@ -63,3 +63,13 @@ def test_syntax_error_names_file_line_and_column(project_copy: Path) -> None:
     # Line 3 of the fixture is `res:Broken skg:partOf res:India res:Russia .`; the parser stops at column 33.
     assert "bad_syntax.ttl:3:33" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_validation_leaves_rdflib_datatypes_alone(settings) -> None:
+    # pyshacl's RDFS inference (owlrl) installs a gMonth converter that rejects "--10"; a second
+    # load and validation in the same process must still conform.
+    from rdflib import XSD, Literal
+
+    assert _report(settings.home).conforms
+    assert not Literal("--10", datatype=XSD.gMonth).ill_typed
+    assert _report(settings.home).problems == []

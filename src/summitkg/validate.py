@@ -6,6 +6,8 @@ Validation runs on a merged *copy* of the data, so RDFS inference never leaks in
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,8 +66,9 @@ def validate_dataset(dataset: Dataset, settings: Settings) -> ValidationReport:
 
     data = _merged(dataset)
     report = ValidationReport(checked_nodes=len(set(data.subjects())))
-    conforms, results, _ = shacl_validate(data, shacl_graph=load_shapes(settings), inference="rdfs",
-                                          abort_on_first=False, allow_warnings=True, advanced=True)
+    with _rdflib_datatypes_kept():
+        conforms, results, _ = shacl_validate(data, shacl_graph=load_shapes(settings), inference="rdfs",
+                                              abort_on_first=False, allow_warnings=True, advanced=True)
     if not conforms:
         report.problems.extend(_shacl_problems(results))
     quote_problems, checked = check_quotes(data, settings.sources_dir)
@@ -73,6 +76,23 @@ def validate_dataset(dataset: Dataset, settings: Settings) -> ValidationReport:
     report.checked_quotes = checked
     report.problems.extend(check_declared_terms(data))
     return report
+
+
+@contextmanager
+def _rdflib_datatypes_kept() -> Iterator[None]:
+    """Undo the process-wide lexical converters owlrl installs for pyshacl's RDFS inference.
+
+    owlrl's xsd:gMonth converter rejects the valid "--10", so every literal parsed after a
+    validation would otherwise be ill-typed, and the next validation would fail on it.
+    """
+    from rdflib import term
+
+    saved = dict(term._toPythonMapping)
+    try:
+        yield
+    finally:
+        term._toPythonMapping.clear()
+        term._toPythonMapping.update(saved)
 
 
 def _shacl_problems(results: Graph) -> list[Problem]:
