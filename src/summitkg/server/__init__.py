@@ -1,0 +1,213 @@
+"""The SPARQL endpoint and web explorer behind ``summitkg serve``.
+
+``create_app(settings, kg, options)`` forks the query workers (see ``workers``) and returns a
+Starlette app: ``/sparql`` (SPARQL 1.1 Protocol), ``/store`` (Graph Store Protocol), the explorer
+pages and the vendored static files. Every ``SummitError`` becomes one HTTP status, in ``STATUS``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..config import Settings
+from ..errors import (
+    ConfigError,
+    LoadError,
+    ParameterError,
+    QueryError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    StoreError,
+    SummitError,
+    UnknownQueryError,
+)
+from ..kg import KnowledgeGraph
+from .errors import (
+    GraphNotHeld,
+    NotAcceptable,
+    NotFound,
+    PayloadTooLarge,
+    ProtocolError,
+    QueryRefused,
+    ResourceLimit,
+    TooDeeplyNested,
+    Unauthorized,
+    UnsupportedMediaType,
+    WorkerCrashed,
+)
+from .guard import Policy
+from .workers import Sandbox, WorkerPool
+
+__all__ = ["ServerOptions", "Server", "create_app", "STATUS"]
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+
+#: The one table from error to HTTP status; the most specific class in an error's MRO wins.
+STATUS: dict[type[SummitError], int] = {
+    ProtocolError: 400,
+    QuerySyntaxError: 400,
+    ParameterError: 400,
+    GraphNotHeld: 400,
+    TooDeeplyNested: 400,
+    UnsupportedMediaType: 415,
+    NotAcceptable: 406,
+    PayloadTooLarge: 413,
+    Unauthorized: 401,
+    QueryRefused: 403,
+    NotFound: 404,
+    UnknownQueryError: 404,
+    QueryTimeoutError: 503,
+    ResourceLimit: 503,
+    WorkerCrashed: 503,
+    StoreError: 502,
+    QueryError: 400,
+    LoadError: 400,
+    ConfigError: 400,
+    SummitError: 400,
+}
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    """The operator's limits and switches (``summitkg serve --help`` documents each)."""
+
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    max_request_bytes: int = 1_000_000
+    max_query_bytes: int = 100_000
+    max_depth: int = 64
+    workers: int = 2
+    max_memory_mb: int = 2048
+    allow_update: bool = False
+    token: str = ""
+    services: tuple[str, ...] = ()
+
+
+class Server:
+    """What the request handlers share: settings, limits, the worker pool and the dataset's shape."""
+
+    def __init__(self, settings: Settings, kg: KnowledgeGraph, options: ServerOptions) -> None:
+        from .engine import State, graph_counts
+
+        self.settings = settings
+        self.options = options
+        self.named_queries = kg.named_queries
+        state = State(kg, Policy(graphs=frozenset()), options.max_rows)
+        self.graph_counts = graph_counts(state)
+        self.policy = Policy(graphs=frozenset(self.graph_counts), services=options.services,
+                             max_query_bytes=options.max_query_bytes, max_depth=options.max_depth)
+        state.policy = self.policy
+        sandbox = Sandbox(urls=options.services + _remote_urls(settings))
+        self.pool = WorkerPool(lambda: _warm(state), _operations(), size=options.workers,
+                               timeout=options.timeout, sandbox=sandbox, memory=options.max_memory_mb * 2**20)
+
+    def refresh(self) -> None:
+        """After a change: which graphs exist now, and how large they are."""
+        self.graph_counts = self.pool.run("stats")
+        self.policy = dataclasses.replace(self.policy, graphs=frozenset(self.graph_counts))
+
+
+def _remote_urls(settings: Settings) -> tuple[str, ...]:
+    from ..stores import parse_store_spec
+
+    scheme, location = parse_store_spec(settings.store)
+    return (location,) if scheme == "sparql" else ()
+
+
+def _operations() -> dict[str, Any]:
+    from . import engine, pagedata
+
+    return {"sparql": engine.run_sparql, "update": engine.run_update, "read_graph": engine.read_graph,
+            "write_graph": engine.write_graph, "drop_graph": engine.drop_graph, "stats": engine.stats,
+            **pagedata.OPERATIONS}
+
+
+def _warm(state: Any) -> Any:
+    """In the zygote, before workers fork: read the page tables and load every serializer once."""
+    from . import engine, pagedata
+
+    engine.warm_up(state)
+    pagedata.warm(state)
+    return state
+
+
+def create_app(settings: Settings, kg: KnowledgeGraph, options: ServerOptions | None = None) -> Starlette:
+    """The app, with its worker processes already started (call before any thread starts)."""
+    from . import pages, sparql
+
+    server = Server(settings, kg, options or ServerOptions())
+    server.pool.start()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            server.pool.close()
+
+    routes = [
+        Route("/sparql", sparql.sparql_endpoint, methods=["GET", "HEAD", "POST"]),
+        Route("/store", sparql.graph_store, methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
+        *pages.routes(),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
+                             allow_headers=["Accept", "Content-Type", "Authorization"],
+                             expose_headers=["X-SPARQL-MaxRows", "Content-Type"], max_age=86400)]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers={SummitError: _summit_error, HTTPException: _http_error})
+    app.state.server = server
+    return app
+
+
+def status_for(error: SummitError) -> int:
+    return next(STATUS[cls] for cls in type(error).__mro__ if cls in STATUS)
+
+
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith(("/sparql", "/store", "/static", "/network.json")):
+        return False
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept
+
+
+async def _summit_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, SummitError)
+    status = status_for(error)
+    headers = {"WWW-Authenticate": 'Bearer realm="summitkg"'} if status == 401 else {}
+    if _wants_html(request):
+        from .pages import error_page
+
+        return error_page(request, status, str(error), headers=headers)
+    return PlainTextResponse(f"{error}\n", status_code=status, headers=headers)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    message = "no page at this address" if error.status_code == 404 else str(error.detail)
+    if _wants_html(request):
+        from .pages import error_page
+
+        return error_page(request, error.status_code, message, headers=dict(error.headers or {}))
+    return PlainTextResponse(f"{message}\n", status_code=error.status_code, headers=error.headers)
+
+
+def default_workers() -> int:
+    """Two workers at least, so one slow query never blocks everyone; one per CPU up to eight."""
+    return max(2, min(8, os.cpu_count() or 2))
