@@ -204,6 +204,19 @@ def info(ctx: click.Context, store: str | None) -> None:
 from .synth_cli import synth  # noqa: E402
 
 cli.add_command(synth)
+from .export_cli import docs, export, push  # noqa: E402
+
+cli.add_command(export)
+cli.add_command(push)
+cli.add_command(docs)
+from .viz_cli import path, stats, viz  # noqa: E402
+
+cli.add_command(viz)
+cli.add_command(stats)
+cli.add_command(path)
+from .serve_cli import serve  # noqa: E402
+
+cli.add_command(serve)
 
 
 def main(argv: list[str] | None = None) -> None:
