@@ -6,6 +6,7 @@ Every store is a real process on 127.0.0.1; the 401 store is a real HTTP server 
 from __future__ import annotations
 
 import http.server
+import re
 import shutil
 import subprocess
 import threading
@@ -25,7 +26,8 @@ from summitkg.push import PushTarget, push
 
 GRAPH = "https://w3id.org/summitkg/graph/"
 #: Graph files in graph/ (and the ontology), pushed in name order.
-FIRST_GRAPH, SECOND_GRAPH = GRAPH + "ontology", GRAPH + "people"
+# Push order: the ontology first, then the data graphs by name (graph/*.ttl file names).
+FIRST_GRAPH, SECOND_GRAPH = GRAPH + "ontology", GRAPH + "deals_and_agreements"
 
 
 class OxigraphServer:
@@ -75,11 +77,13 @@ def _store_count(base: str) -> int:
 
 
 def _comparable(term: object) -> object:
-    """Numbers by value (stores write 23.0 as 23); GROUP_CONCAT parts in any order (the engine picks it)."""
+    """Numbers by value (stores write 23.0 as 23); GROUP_CONCAT parts in any order (the engine picks it),
+    and without the language tag some engines drop from a concatenation."""
     if isinstance(term, Literal) and isinstance(term.toPython(), (int, float, Decimal)):
         return ("number", Decimal(str(term.toPython())).normalize())
-    if isinstance(term, Literal) and term.language is None and term.datatype is None:
-        return ("plain", tuple(sorted(str(term).split(" "))))
+    if isinstance(term, Literal) and term.datatype is None:
+        # An empty GROUP_CONCAT is "" on Virtuoso and unbound on Oxigraph.
+        return ("text", tuple(sorted(re.split(r",? ", str(term))))) if str(term) else None
     if isinstance(term, BNode):
         return "_:"
     return term

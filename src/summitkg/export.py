@@ -90,9 +90,9 @@ def dataset_of(kg: KnowledgeGraph) -> Dataset:
 
 
 def named_graphs(dataset: Dataset) -> list[Graph]:
-    """The non-empty named graphs, by name (the loader leaves the default graph empty)."""
+    """The non-empty named graphs, the ontology first, then by name (the default graph is empty)."""
     graphs = [g for g in dataset.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)]
-    return sorted(graphs, key=lambda g: str(g.identifier))
+    return sorted(graphs, key=lambda g: (g.identifier != GRAPH["ontology"], str(g.identifier)))
 
 
 def ontology_graph(dataset: Dataset) -> Graph:
