@@ -132,17 +132,20 @@ def _split_param(raw: str) -> tuple[str, str]:
 
 
 def _print_table(result) -> None:
+    from rdflib import URIRef
     from rich.table import Table
 
     from .namespaces import PREFIXES
 
     def short(term: Any) -> str:
+        """IRIs as CURIEs where a known prefix fits; everything else as its text."""
         if term is None:
             return ""
         text = str(term)
-        for prefix, iri in PREFIXES.items():
-            if text.startswith(iri) and hasattr(term, "n3") and type(term).__name__ == "URIRef":
-                return f"{prefix}:{text[len(iri):]}"
+        if isinstance(term, URIRef):
+            for prefix, iri in PREFIXES.items():
+                if text.startswith(iri):
+                    return f"{prefix}:{text[len(iri):]}"
         return text
 
     console = _console()

@@ -6,7 +6,6 @@ Nothing below the CLI reads the environment; callers build a ``Settings`` and pa
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,8 +101,3 @@ def from_env(environ: Mapping[str, str], **flags: Any) -> Settings:
     """Settings from ``SUMMITKG_*`` variables, overridden by explicit ``flags``."""
     from_environment = {s.name: environ[s.env] for s in SETTINGS if s.env in environ}
     return Settings().replace(**from_environment).replace(**flags)
-
-
-def current() -> Settings:
-    """Settings from this process's environment (for the CLI and notebooks only)."""
-    return from_env(os.environ)
