@@ -9,19 +9,17 @@ user at the shell sees it. Writes a table to benchmarks/RESULTS.md under its own
 from __future__ import annotations
 
 import argparse
-import platform
 import statistics
 import subprocess
 import sys
 import time
 from datetime import date
-from importlib.metadata import version
 from pathlib import Path
 
+from results_md import machine, write_section
 from rich.progress import track
 
 HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "RESULTS.md"
 HEADING = "## Cold start of `summitkg query` (issue 3)"
 QUERIES = ("trade_by_year", "entity_neighbourhood", "agreements_by_status")
 STORES = ("memory", "oxigraph")
@@ -34,19 +32,8 @@ def time_once(*args: str) -> float:
     return time.perf_counter() - start
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    return (f"{platform.system()} {platform.release()}, {cpu}, Python {platform.python_version()}, "
-            f"rdflib {version('rdflib')}, pyoxigraph {version('pyoxigraph')}, summitkg {version('summitkg')}")
 
 
-def replace_section(text: str, body: str) -> str:
-    """Swap this benchmark's section of RESULTS.md, keeping the others."""
-    if HEADING not in text:
-        return text.rstrip() + "\n\n" + body if text.strip() else "# Benchmark results\n\n" + body
-    start = text.index(HEADING)
-    end = text.find("\n## ", start + len(HEADING))
-    return text[:start] + body + ("" if end < 0 else text[end + 1:])
 
 
 def main() -> None:
@@ -64,7 +51,7 @@ def main() -> None:
     lines += [f"| `{q}` | {s} | {m:.3f} | {p:.3f} |" for q, s, m, p in rows]
     lines += ["", "Target: well under 1 s (issue 3) and under 0.5 s (issue 7) on the summit graph.", ""]
     body = "\n".join(lines) + "\n"
-    RESULTS.write_text(replace_section(RESULTS.read_text() if RESULTS.exists() else "", body))
+    write_section(HEADING, body)
     print(body)
 
 

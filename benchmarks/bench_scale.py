@@ -15,20 +15,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
-import statistics
 import subprocess
 import sys
 import tempfile
 from datetime import date
-from importlib.metadata import version
 from pathlib import Path
 
+from results_md import machine, write_section
 from rich.progress import Progress
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-RESULTS = HERE / "RESULTS.md"
 PLOT = HERE / "scaling.png"
 HEADING = "## Load and query at scale (issue 7)"
 
@@ -88,9 +85,6 @@ def synth(size: int, workdir: Path) -> Path:
     return home
 
 
-def machine() -> str:
-    return (f"{platform.system()} {platform.release()} {platform.machine()}, Python {platform.python_version()}, "
-            f"rdflib {version('rdflib')}, pyoxigraph {version('pyoxigraph')}, summitkg {version('summitkg')}")
 
 
 def plot(results: dict[tuple[str, int], dict]) -> None:
@@ -120,12 +114,6 @@ def plot(results: dict[tuple[str, int], dict]) -> None:
     fig.savefig(PLOT, dpi=110)
 
 
-def replace_section(text: str, body: str) -> str:
-    if HEADING not in text:
-        return text.rstrip() + "\n\n" + body if text.strip() else "# Benchmark results\n\n" + body
-    start = text.index(HEADING)
-    end = text.find("\n## ", start + len(HEADING))
-    return text[:start] + body + ("" if end < 0 else text[end + 1:])
 
 
 def main() -> None:
@@ -180,7 +168,7 @@ def main() -> None:
     lines += ["Same number of rows on every store: " + ("yes, for every query and size." if not mismatches
               else "NO — " + "; ".join(mismatches)), "", f"![scaling plot]({PLOT.name})", ""]
     body = "\n".join(lines) + "\n"
-    RESULTS.write_text(replace_section(RESULTS.read_text() if RESULTS.exists() else "", body))
+    write_section(HEADING, body)
     print(body)
 
 
