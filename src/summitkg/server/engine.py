@@ -335,9 +335,9 @@ class OxigraphEngine(Engine):
                 pass
             tsv, truncated = counter.rows()
         except SyntaxError as error:
-            from ..stores.oxigraph import _syntax_error
+            from ..stores.oxigraph import query_syntax_error
 
-            raise _syntax_error(error) from error
+            raise query_syntax_error(error) from error
         except OSError as error:
             raise StoreError(str(error), location="the query evaluation") from error
         if fmt.name == "tsv":
@@ -346,14 +346,14 @@ class OxigraphEngine(Engine):
         return Answer(ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=target), truncated)
 
     def update(self, text: str, plan: Plan, policy: Policy) -> None:
-        from ..stores.oxigraph import _syntax_error
+        from ..stores.oxigraph import query_syntax_error
 
         if plan.unverified:
             _verify_with_rdflib(text, policy, update=True)
         try:
             self.store.update(text, prefixes=PREFIXES)
         except SyntaxError as error:
-            raise _syntax_error(error) from error
+            raise query_syntax_error(error) from error
         except OSError as error:
             raise StoreError(str(error), location="the update") from error
 

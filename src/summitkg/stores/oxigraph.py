@@ -16,7 +16,7 @@ from ..namespaces import PREFIXES
 from ..results import QueryResult, from_boolean, from_graph, from_sparql_json
 from .base import Backend, Bindings
 
-__all__ = ["OxigraphBackend"]
+__all__ = ["OxigraphBackend", "query_syntax_error", "to_query_result"]
 
 _ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 
@@ -53,7 +53,7 @@ class OxigraphBackend(Backend):
             result = self.store.query(inject_values(text, bindings or {}), prefixes=PREFIXES,
                                       use_default_graph_as_union=True)
         except SyntaxError as error:
-            raise _syntax_error(error) from error
+            raise query_syntax_error(error) from error
         return to_query_result(result)
 
     def __len__(self) -> int:
@@ -64,7 +64,8 @@ class OxigraphBackend(Backend):
             self.store.flush()
 
 
-def _syntax_error(error: SyntaxError) -> QuerySyntaxError:
+def query_syntax_error(error: SyntaxError) -> QuerySyntaxError:
+    """pyoxigraph's "error at L:C: …" as a QuerySyntaxError with line and column."""
     match = _ERROR_AT.match(str(error.msg))
     if match:
         return QuerySyntaxError(match[3], line=int(match[1]), column=int(match[2]))
