@@ -13,6 +13,7 @@ Parameters are bound as values (initBindings, substitutions, VALUES), never spli
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -102,6 +103,16 @@ def _iri(raw: str, *, name: str) -> URIRef:
 
 
 def parse_named_query(path: Path) -> NamedQuery:
+    """The query in ``path``; parsed once per version of the file (YAML parsing costs ~1 ms a query)."""
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise QueryError(f"{path}: {error.strerror or error}") from error
+    return _parse_named_query(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_named_query(path: Path, mtime_ns: int, size: int) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     header = "\n".join(m[1] for line in text.splitlines() if (m := _HEADER.match(line)))
     try:
