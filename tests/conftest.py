@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -21,6 +22,8 @@ from summitkg.loading import discover
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# Validation records go to a cache of this run's own, never the user's.
+os.environ["SUMMITKG_CACHE"] = tempfile.mkdtemp(prefix="summitkg-test-cache-")
 
 
 def require(condition: bool, reason: str) -> None:
@@ -57,8 +60,8 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def kg(settings: Settings) -> Iterator[KnowledgeGraph]:
-    """The shipped graph on the default store."""
-    graph = load(settings)
+    """The shipped graph in rdflib's store, literals exactly as written; the fact checks read its Dataset."""
+    graph = load(settings, store="memory")
     yield graph
     graph.close()
 
@@ -111,7 +114,7 @@ def project_copy(tmp_path: Path) -> Path:
 def run_cli(*args: str, home: Path | None = None, stdin: str | None = None, env: dict[str, str] | None = None,
             timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run the real `summitkg` command in a subprocess."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SUMMITKG_")}
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SUMMITKG_") or k == "SUMMITKG_CACHE"}
     full_env.update(env or {})
     if home is not None:
         full_env["SUMMITKG_HOME"] = str(home)

@@ -530,6 +530,23 @@ def test_serve_refuses_a_graph_that_does_not_validate(project_copy: Path) -> Non
     assert anyway.returncode == 0, anyway.stderr
 
 
+def test_a_graph_that_passed_is_not_validated_again_until_it_changes(project_copy: Path, tmp_path: Path) -> None:
+    cache = {"SUMMITKG_CACHE": str(tmp_path / "cache")}
+    ask = "/sparql?query=ASK%7Bres:Vladimir_Putin%20a%20skg:Leader%7D"
+    first = run_cli("serve", "--get", ask, home=project_copy, env=cache)
+    assert first.returncode == 0, first.stderr
+    assert "passed on" not in first.stderr
+    assert len(list((tmp_path / "cache" / "validated").glob("*.json"))) == 1
+    again = run_cli("serve", "--get", ask, home=project_copy, env=cache)
+    assert again.returncode == 0 and json.loads(again.stdout)["boolean"] is True
+    assert "this exact graph passed on" in again.stderr
+    # A quote that no longer occurs verbatim in its document: the texts are part of what was checked.
+    text = project_copy / "graph" / "sources" / "004_8d5b412fad35b7b5.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace("S-400", "S-500"), encoding="utf-8")
+    changed = run_cli("serve", "--get", ask, home=project_copy, env=cache)
+    assert changed.returncode != 0 and "not served" in changed.stderr
+
+
 # -- updates: only with --allow-update and the token ---------------------------------------------------
 
 

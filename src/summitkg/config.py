@@ -41,7 +41,7 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("home", None, "Project directory with ontology/, graph/ and queries/ (default: the checkout, else the current directory)."),
-    Setting("store", "memory", "Store: memory | oxigraph | oxigraph:PATH | sparql:URL."),
+    Setting("store", "oxigraph", "Store: oxigraph | oxigraph:PATH | memory | sparql:URL."),
     Setting("timeout", 10.0, "Time limit for one query, in seconds."),
 )
 
@@ -51,7 +51,7 @@ class Settings:
     """Everything a command needs to know, resolved once."""
 
     home: Path = field(default_factory=default_home)
-    store: str = "memory"
+    store: str = "oxigraph"
     timeout: float = 10.0
 
     @property

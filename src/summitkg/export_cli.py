@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 __all__ = ["export", "push", "docs"]
 
-_STORE_HELP = "Read the graph from this store instead of the project files (memory, oxigraph[:PATH], sparql:URL)."
+_STORE_HELP = ("Read the graph from this store instead of the project files, which are read as written "
+               "(oxigraph[:PATH], sparql:URL).")
 
 
 def _console(stderr: bool = True):
@@ -89,7 +90,9 @@ def export(settings: Settings, fmt: str | None, output: Path | None, ontology_on
 
     if ontology_only and void_only:
         raise ConfigError("choose one of --ontology-only and --void-only", name="--ontology-only")
-    settings = settings.replace(store=store)
+    # Without --store, the project files as written (rdflib keeps each literal's lexical form;
+    # Oxigraph would write 23.0 back as 23).
+    settings = settings.replace(store=store or "memory")
     chosen = EXPORT_FORMATS["ttl"] if void_only and fmt is None and output is None else export_format(fmt, output)
     if (ontology_only or void_only) and chosen.kind != "rdf":
         flag = "--ontology-only" if ontology_only else "--void-only"

@@ -75,7 +75,7 @@ class KnowledgeGraph:
 
 
 def load(settings: Settings | None = None, *, store: str | None = None, home: str | Path | None = None) -> KnowledgeGraph:
-    """Load the ontology and graph into the chosen store (default: rdflib in memory).
+    """Load the ontology and graph into the chosen store (default: embedded Oxigraph in memory).
 
     A remote store is used as it is; an on-disk Oxigraph store is filled only when empty.
     """

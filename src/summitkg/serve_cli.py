@@ -11,7 +11,10 @@ import click
 from .cli import _console, settings_from, store_option
 from .errors import ConfigError, ValidationFailed
 
-__all__ = ["serve"]
+__all__ = ["serve", "MEMORY_STORE_COMFORT"]
+
+#: Past this many quads rdflib's store answers named queries in seconds (benchmarks/RESULTS.md), so serve warns.
+MEMORY_STORE_COMFORT = 10_000
 
 
 @click.command()
@@ -49,6 +52,9 @@ def serve(ctx: click.Context, host: str, port: int, store: str | None, timeout: 
     on a network: it never fetches a URL or file a query names (FROM, SERVICE, LOAD), each query runs
     in a worker process that is stopped at the time limit, and it is read-only unless --allow-update.
     The graph is validated first; the server refuses to start on a violation (see --no-validate).
+    A graph that passed before, unchanged (its files, shapes, source texts and the versions of
+    summitkg and pyshacl), is not validated again; the record lives in ~/.cache/summitkg
+    (SUMMITKG_CACHE). `serve` uses the embedded Oxigraph store unless --store says otherwise.
 
     \b
     Examples:
@@ -133,12 +139,22 @@ def _load(settings, *, validate: bool, allow_update: bool, status):
     sources = discover(settings)
     dataset = None
     if validate:
-        from .validate import validate_dataset
+        from .validation_cache import graph_digest, passed_before, remember_pass
 
-        dataset = load_dataset(sources)
-        status.update("Validating the graph…")
-        report = validate_dataset(dataset, settings)
-        if not report.conforms:
+        digest = graph_digest(settings, sources)
+        if passed_before(digest) is None:
+            from .validate import validate_dataset
+
+            dataset = load_dataset(sources)
+            status.update("Validating the graph…")
+            report = validate_dataset(dataset, settings)
+            if report.conforms:
+                remember_pass(digest, nodes=report.checked_nodes, quotes=report.checked_quotes)
+        else:
+            report = None  # this exact graph (files, shapes, texts, versions) passed before
+            _console(stderr=True).print(f"validated: this exact graph passed on {passed_before(digest)['at']} "
+                                        "(`summitkg validate` runs every check again)", style="dim", markup=False)
+        if report is not None and not report.conforms:
             console = _console(stderr=True)
             problems = [p for p in report.problems if p.severity == "Violation"]
             for problem in problems[:20]:
@@ -147,7 +163,12 @@ def _load(settings, *, validate: bool, allow_update: bool, status):
                                            "fix them (summitkg validate) or start with --no-validate")
     if scheme == "memory":
         backend = MemoryBackend(dataset=dataset) if dataset is not None else None
-        return KnowledgeGraph(backend, settings, sources) if backend else load(settings)
+        kg = KnowledgeGraph(backend, settings, sources) if backend else load(settings)
+        if len(kg) > MEMORY_STORE_COMFORT:
+            _console(stderr=True).print(
+                f"[yellow]the memory store holds {len(kg):,} quads; past {MEMORY_STORE_COMFORT:,} its queries take "
+                "seconds where the default oxigraph store takes milliseconds (benchmarks/RESULTS.md)[/yellow]")
+        return kg
     kg = load(settings)
     if scheme == "oxigraph" and location:
         memory = OxigraphBackend()
