@@ -56,6 +56,15 @@ def test_claim_without_source_and_observation_without_unit(project_copy: Path) -
     assert "Traceback" not in done.stdout + done.stderr
 
 
+def test_sparql_constraints_report_every_focus_node(project_copy: Path) -> None:
+    # The shapes' SPARQL constraints are parsed once per validation; each node must still be checked.
+    shutil.copy(DATA / "sparql_violations.ttl", project_copy / "graph" / "sparql_violations.ttl")
+    problems = {(p.focus.rsplit("/", 1)[-1], p.message) for p in _report(project_copy).problems}
+    assert ("C903", "the direct triple of this statement is missing") in problems
+    assert ("C904", "the direct triple of this statement is missing") in problems
+    assert not any(focus.startswith("C0") or focus.startswith("C1") for focus, _ in problems)
+
+
 def test_syntax_error_names_file_line_and_column(project_copy: Path) -> None:
     shutil.copy(DATA / "bad_syntax.ttl", project_copy / "graph" / "bad_syntax.ttl")
     done = run_cli("validate", home=project_copy)
