@@ -18,11 +18,15 @@ A Python thread cannot be stopped, and neither rdflib nor pyoxigraph takes a dea
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import ctypes
 import gc
 import os
+import pickle
 import signal
 import socket
+import struct
 import sys
 import sysconfig
 import threading
@@ -270,10 +274,96 @@ class _Worker:
     pid: int
     conn: Connection
     generation: int
+    #: The same socket as ``conn``, to look at the size of a reply without reading it.
+    peek: socket.socket | None = None
+
+
+#: What a waiting request is handed besides a worker: a free place (start a worker), or the end.
+_SPAWN = "spawn"
+_CLOSED = "closed"
+#: Replies up to this size are read on the event loop; larger ones in a thread, so the loop never
+#: waits while megabytes cross the socket.
+_READ_ON_LOOP = 256 * 1024
+
+
+class _Waiter:
+    """A request waiting for a worker: a thread (woken by an Event) or a coroutine (a Future on its loop).
+
+    A coroutine's waiter carries its job: a worker freed on the same loop is sent the job at once
+    (``sent``), before the coroutine even resumes, so no worker idles while the loop is busy.
+    """
+
+    __slots__ = ("claim", "event", "future", "job", "loop", "sent")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop | None = None, job: bytes | None = None) -> None:
+        self.loop = loop
+        self.future: asyncio.Future[Any] | None = loop.create_future() if loop else None
+        self.event = None if loop else threading.Event()
+        self.claim: Any = None
+        self.job = job
+        self.sent = False
+
+    def hand(self, claim: Any, pool: WorkerPool) -> bool:
+        """Give ``claim`` to this waiter; False if nobody waits here any more (cancelled, or its loop closed)."""
+        if self.event is not None:
+            self.claim = claim
+            self.event.set()
+            return True
+        assert self.loop is not None and self.future is not None
+        if _running_loop() is not self.loop:
+            try:
+                self.loop.call_soon_threadsafe(self._deliver, claim, pool)
+            except RuntimeError:
+                return False
+            return True
+        if self.future.done():
+            return False
+        if isinstance(claim, _Worker) and self.job is not None:
+            try:
+                claim.conn.send_bytes(self.job)
+                self.sent = True
+            except OSError:
+                pass  # the worker is gone; the request sends it again and learns so
+        self.future.set_result(claim)
+        return True
+
+    def _deliver(self, claim: Any, pool: WorkerPool) -> None:
+        """On the loop, for a hand-over from another thread."""
+        assert self.future is not None
+        if self.future.done():  # the request was cancelled meanwhile: the next one gets it
+            pool._release(claim)
+        else:
+            self.future.set_result(claim)
+
+    def give_back(self, pool: WorkerPool) -> None:
+        """This request was cancelled after it was handed something: pass that on (a worker that was
+        already sent its job is stopped, since nobody will read the answer)."""
+        assert self.future is not None
+        if not self.future.done() or self.future.cancelled():
+            return
+        claim = self.future.result()
+        if isinstance(claim, _Worker) and self.sent:
+            pool._discard(claim)
+        else:
+            pool._release(claim)
+
+
+@dataclass
+class _Pending:
+    """One job on its way in a worker, for the event loop."""
+
+    worker: _Worker
+    reply: asyncio.Future[bytes | None]
+    settled: bool = False  # the reader callback already freed (or discarded) the worker
 
 
 class WorkerPool:
-    """``size`` worker processes answering jobs by name, each within a time limit."""
+    """``size`` worker processes answering jobs by name, each within a time limit.
+
+    Requests wait for a worker in one queue, first come first served, whether they wait in a
+    thread (``run``) or on the event loop (``run_async``); a freed worker goes straight to the
+    longest-waiting request.
+    """
 
     def __init__(self, make_state: Callable[[], Any], operations: Mapping[str, Operation], *, size: int,
                  timeout: float, sandbox: Sandbox | None = None, memory: int = 0) -> None:
@@ -287,8 +377,9 @@ class WorkerPool:
         self._zygote: Connection | None = None
         self._zygote_pid = 0
         self._idle: list[_Worker] = []
-        self._live = 0
-        self._ready = threading.Condition()
+        self._live = 0  # workers that exist or are being started, idle or busy
+        self._waiters: collections.deque[_Waiter] = collections.deque()
+        self._lock = threading.Lock()
         self._spawn_lock = threading.Lock()
         self._update_lock = threading.Lock()
         self._closed = False
@@ -330,10 +421,12 @@ class WorkerPool:
 
     def close(self) -> None:
         """Stop every worker and the zygote."""
-        with self._ready:
+        with self._lock:
             self._closed = True
             idle, self._idle = self._idle, []
-            self._ready.notify_all()
+            waiters, self._waiters = list(self._waiters), collections.deque()
+        for waiter in waiters:
+            waiter.hand(_CLOSED, self)
         for worker in idle:
             self._kill(worker)
         if self._zygote is not None:
@@ -351,8 +444,61 @@ class WorkerPool:
         except BaseException:
             self._discard(worker)
             raise
-        self._checkin(worker)
+        self._release(worker)
         return _result(reply)
+
+    async def run_async(self, name: str, *args: Any, timeout: float | None = None) -> Any:
+        """``run`` for the event loop: no thread waits for the worker, the loop does.
+
+        The reply is read by the loop's reader callback the moment the worker writes it, and the
+        freed worker is sent the next waiting request's job right there, so workers do not idle
+        while the loop is busy. The time limit, the kill and the replacement are as in ``run``.
+        A cancelled request stops its worker, so the work it asked for stops too.
+        """
+        limit = self.timeout if timeout is None else timeout
+        job = pickle.dumps((name, args), pickle.HIGHEST_PROTOCOL)
+        worker, sent = await self._checkout_async(job)
+        loop = asyncio.get_running_loop()
+        pending = _Pending(worker, loop.create_future())
+        try:
+            if not sent:
+                worker.conn.send_bytes(job)  # at most the query size limit; the idle worker reads it at once
+            loop.add_reader(worker.conn.fileno(), self._on_reply, loop, pending)
+            data = await asyncio.wait_for(pending.reply, limit)
+            if data is None:  # a large reply: read in a thread, then the worker is free
+                data = await asyncio.to_thread(worker.conn.recv_bytes)
+                pending.settled = True
+                self._release(worker)
+        except BaseException as error:
+            if not pending.settled:
+                _stop_reading(loop, worker)
+                self._discard(worker)
+            if isinstance(error, asyncio.TimeoutError):
+                raise QueryTimeoutError(limit) from None
+            if isinstance(error, (EOFError, OSError)):
+                raise WorkerCrashed("the process running this request stopped (it may have run out of memory); "
+                                    "it has been replaced") from error
+            raise
+        return _result(pickle.loads(data))
+
+    def _on_reply(self, loop: asyncio.AbstractEventLoop, pending: _Pending) -> None:
+        """The worker has started to answer: read the answer and free the worker at once."""
+        worker = pending.worker
+        _stop_reading(loop, worker)
+        if pending.reply.done():  # timed out or cancelled in this same turn: run_async discards it
+            return
+        if _reply_size(worker) > _READ_ON_LOOP:
+            pending.reply.set_result(None)
+            return
+        pending.settled = True
+        try:
+            data = worker.conn.recv_bytes()
+        except (EOFError, OSError) as error:
+            self._discard(worker)
+            pending.reply.set_exception(error)
+            return
+        self._release(worker)
+        pending.reply.set_result(data)
 
     def update(self, name: str, *args: Any, timeout: float | None = None) -> Any:
         """Run a changing operation in a fresh worker; on success its store becomes everyone's."""
@@ -369,6 +515,8 @@ class WorkerPool:
                 control = Connection(recv_handle(worker.conn))
             finally:
                 worker.conn.close()
+                if worker.peek is not None:
+                    worker.peek.close()
             self._promote(control)
             return result
 
@@ -378,17 +526,15 @@ class WorkerPool:
             if old is not None:
                 old.send(("retire",))
                 old.close()
-        with self._ready:
+        with self._lock:
             self.generation += 1
             stale, self._idle = self._idle, []
-            self._live -= len(stale)
-            self._ready.notify_all()
-        for worker in stale:
-            self._kill(worker)
+            for worker in stale:
+                self._release_locked(worker)  # stale now: killed, and its place handed on
 
     def _exchange(self, worker: _Worker, job: tuple[Any, ...], limit: float) -> tuple[Any, ...]:
         try:
-            worker.conn.send(job)
+            worker.conn.send_bytes(pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
             if not worker.conn.poll(limit):
                 raise QueryTimeoutError(limit)
             return worker.conn.recv()
@@ -398,43 +544,110 @@ class WorkerPool:
 
     # the pool
 
+    def _claim_locked(self) -> _Worker | str | None:
+        """An idle worker, ``_SPAWN`` (a free place), ``_CLOSED``, or None: wait your turn."""
+        if self._closed:
+            return _CLOSED
+        while self._idle:
+            worker = self._idle.pop()
+            if worker.generation == self.generation:
+                return worker
+            self._live -= 1
+            self._kill(worker)
+        if self._live < self.size:
+            self._live += 1
+            return _SPAWN
+        return None
+
+    def _release(self, claim: _Worker | str) -> None:
+        with self._lock:
+            self._release_locked(claim)
+
+    def _release_locked(self, claim: _Worker | str) -> None:
+        """A worker, or a free place, goes to the longest-waiting request, or else back to the pool."""
+        if claim is _CLOSED:
+            return
+        if isinstance(claim, _Worker) and (self._closed or claim.generation != self.generation):
+            self._kill(claim)
+            claim = _SPAWN
+        while self._waiters:
+            if self._waiters.popleft().hand(claim, self):
+                return
+        if claim is _SPAWN:
+            self._live -= 1
+        else:
+            assert isinstance(claim, _Worker)
+            self._idle.append(claim)
+
     def _checkout(self) -> _Worker:
-        with self._ready:
-            while True:
-                if self._closed:
-                    raise WorkerCrashed("the server is shutting down")
-                while self._idle:
-                    worker = self._idle.pop()
-                    if worker.generation == self.generation:
-                        return worker
-                    self._live -= 1
-                    self._kill(worker)
-                if self._live < self.size:
-                    self._live += 1
-                    break
-                self._ready.wait()
+        with self._lock:
+            claim = self._claim_locked()
+            if claim is None:
+                waiter = _Waiter()
+                self._waiters.append(waiter)
+        if claim is None:
+            assert waiter.event is not None
+            waiter.event.wait()
+            claim = waiter.claim
+        if claim is _CLOSED:
+            raise WorkerCrashed("the server is shutting down")
+        if isinstance(claim, _Worker):
+            return claim
         try:
             return self._spawn("query")
         except BaseException:
-            with self._ready:
-                self._live -= 1
-                self._ready.notify()
+            self._release(_SPAWN)
             raise
 
-    def _checkin(self, worker: _Worker) -> None:
-        with self._ready:
-            if worker.generation == self.generation and not self._closed:
-                self._idle.append(worker)
-            else:
-                self._live -= 1
-                self._kill(worker)
-            self._ready.notify()
+    async def _checkout_async(self, job: bytes) -> tuple[_Worker, bool]:
+        """A worker for ``job``, and whether it was already sent the job (see ``_Waiter``)."""
+        with self._lock:
+            claim = self._claim_locked()
+            if claim is None:
+                waiter = _Waiter(asyncio.get_running_loop(), job)
+                self._waiters.append(waiter)
+        if claim is None:
+            assert waiter.future is not None
+            try:
+                claim = await waiter.future
+            except asyncio.CancelledError:
+                self._abandon(waiter)
+                raise
+            if isinstance(claim, _Worker):
+                return claim, waiter.sent
+        if claim is _CLOSED:
+            raise WorkerCrashed("the server is shutting down")
+        if isinstance(claim, _Worker):
+            return claim, False
+        spawning = asyncio.ensure_future(asyncio.to_thread(self._spawn, "query"))  # a fork can take a while
+        try:
+            return await asyncio.shield(spawning), False
+        except asyncio.CancelledError:
+            spawning.add_done_callback(self._release_spawned)
+            raise
+        except BaseException:
+            self._release(_SPAWN)
+            raise
+
+    def _abandon(self, waiter: _Waiter) -> None:
+        """A cancelled request leaves the queue; what it was already handed goes to the next."""
+        with self._lock:
+            try:
+                self._waiters.remove(waiter)
+                return
+            except ValueError:
+                pass
+        waiter.give_back(self)  # (a hand-over still on its way is passed on by ``_Waiter._deliver``)
+
+    def _release_spawned(self, spawning: asyncio.Future[_Worker]) -> None:
+        if spawning.cancelled() or spawning.exception() is not None:
+            self._release(_SPAWN)
+        else:
+            self._release(spawning.result())
 
     def _discard(self, worker: _Worker) -> None:
         self._kill(worker)
-        with self._ready:
-            self._live -= 1
-            self._ready.notify()
+        self._release(_SPAWN)
 
     def _spawn(self, role: str) -> _Worker:
         with self._spawn_lock:
@@ -446,7 +659,7 @@ class WorkerPool:
                 conn = Connection(recv_handle(self._zygote))
             except (EOFError, OSError) as error:
                 raise WorkerCrashed("the process that starts query workers has stopped") from error
-            return _Worker(pid, conn, self.generation)
+            return _Worker(pid, conn, self.generation, socket.socket(fileno=os.dup(conn.fileno())))
 
     @staticmethod
     def _kill(worker: _Worker) -> None:
@@ -455,11 +668,40 @@ class WorkerPool:
         except ProcessLookupError:
             pass
         worker.conn.close()
+        if worker.peek is not None:
+            worker.peek.close()
 
     @property
     def stats(self) -> dict[str, int]:
-        with self._ready:
+        with self._lock:
             return {"workers": self._live, "idle": len(self._idle), "generation": self.generation}
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _stop_reading(loop: asyncio.AbstractEventLoop, worker: _Worker) -> None:
+    fd = worker.conn.fileno() if not worker.conn.closed else -1
+    if fd >= 0:
+        loop.remove_reader(fd)
+        os.set_blocking(fd, True)  # uvloop (libuv) made it non-blocking; the pool's reads wait
+
+
+def _reply_size(worker: _Worker) -> int:
+    """The length a worker's reply announces (multiprocessing's framing), read without consuming it."""
+    assert worker.peek is not None
+    try:
+        header = worker.peek.recv(4, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+    except BlockingIOError:
+        return _READ_ON_LOOP + 1
+    if len(header) < 4:
+        return 0 if not header else _READ_ON_LOOP + 1  # nothing: the worker is gone; recv_bytes says so
+    size = struct.unpack("!i", header)[0]
+    return size if size >= 0 else _READ_ON_LOOP + 1
 
 
 def _raiser(error: BaseException) -> Operation:
