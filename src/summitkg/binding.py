@@ -7,6 +7,7 @@ Values are written with ``Identifier.n3()``, which escapes them; query text is n
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -33,8 +34,9 @@ def values_block(bindings: Mapping[str, Identifier]) -> str:
     return f"VALUES ({head}) {{ ({row}) }}"
 
 
+@functools.lru_cache(maxsize=512)
 def _open_brace_of_where(text: str) -> int:
-    """Index of the ``{`` that opens the query's WHERE pattern."""
+    """Index of the ``{`` that opens the query's WHERE pattern (kept per text: named queries repeat)."""
     position, first_brace = 0, -1
     while True:
         skip = _SKIP.search(text, position)

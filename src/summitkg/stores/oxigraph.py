@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -82,22 +84,50 @@ def to_query_result(result: ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolea
     """A pyoxigraph result as rdflib terms, exactly as its W3C SPARQL JSON form would parse."""
     if isinstance(result, ox.QueryBoolean):
         return from_boolean(bool(result))
-    converter = _TermConverter()
+    with _no_gc_pauses():
+        return _convert(result, _TermConverter())
+
+
+@contextlib.contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """Hold the cyclic collector while a result is converted: it makes only acyclic objects (terms,
+    rows, index dicts), yet their sheer number sets off full collections, ~15% of a large result."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _convert(result: ox.QuerySolutions | ox.QueryTriples, converter: _TermConverter) -> QueryResult:
     if isinstance(result, ox.QueryTriples):
         # SimpleMemory: a result graph needs no contexts, and it indexes triples a third faster.
         graph = Graph(store="SimpleMemory")
         to_rdflib = converter.convert
-        for triple in result:
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        add = graph.store.add  # Graph.add re-checks each term's type; these are rdflib terms already
+        for subject, predicate, obj in result:
+            add((to_rdflib(subject), to_rdflib(predicate), to_rdflib(obj)), graph)
         return from_graph(graph)
     return _from_solutions(result, converter)
+
+
+#: Converted terms kept across queries, at most this many. Terms are immutable and queries repeat
+#: (the explorer, the same named query with other parameters), and building an rdflib Literal costs
+#: ~9 µs, more than Oxigraph takes to find it. About 150 bytes a term: 30 MB when full.
+TERM_CACHE_SIZE = 200_000
+_converted: dict[object, Identifier] = {}
 
 
 class _TermConverter:
     """pyoxigraph terms to rdflib, each distinct term converted once (results repeat terms a lot)."""
 
     def __init__(self) -> None:
-        self.converted: dict[object, Identifier] = {}
+        if len(_converted) > TERM_CACHE_SIZE:
+            _converted.clear()
+        self.converted = _converted
 
     def convert(self, value: object) -> Identifier:
         term = self.converted.get(value)
