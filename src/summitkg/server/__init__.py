@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-from collections.abc import AsyncIterator
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -41,6 +43,7 @@ from .errors import (
     GraphNotHeld,
     NotAcceptable,
     NotFound,
+    NotReady,
     PayloadTooLarge,
     ProtocolError,
     QueryRefused,
@@ -70,6 +73,7 @@ STATUS: dict[type[SummitError], int] = {
     Unauthorized: 401,
     QueryRefused: 403,
     NotFound: 404,
+    NotReady: 503,
     UnknownQueryError: 404,
     QueryTimeoutError: 503,
     ResourceLimit: 503,
@@ -96,30 +100,77 @@ class ServerOptions:
     allow_update: bool = False
     token: str = ""
     services: tuple[str, ...] = ()
+    #: Graphs up to this many quads get their network views before the server answers; larger
+    #: ones are served at once and get them from a background build.
+    network_prebuild_quads: int = 50_000
+
+
+#: The background build of a large graph's network views may take this long (10M triples: minutes).
+NETWORK_BUILD_SECONDS = 3600.0
 
 
 class Server:
     """What the request handlers share: settings, limits, the worker pool and the dataset's shape."""
 
-    def __init__(self, settings: Settings, kg: KnowledgeGraph, options: ServerOptions) -> None:
+    def __init__(self, settings: Settings, kg: KnowledgeGraph, options: ServerOptions,
+                 announce: Callable[[str], None] | None = None) -> None:
         from .engine import State, graph_counts
 
         self.settings = settings
         self.options = options
         self.named_queries = kg.named_queries
-        state = State(kg, Policy(graphs=frozenset()), options.max_rows)
+        self.announce = announce or (lambda message: None)
+        state = State(kg, Policy(graphs=frozenset()), options.max_rows,
+                      network_prebuild_quads=options.network_prebuild_quads)
         self.graph_counts = graph_counts(state)
+        state.quads = sum(self.graph_counts.values())
         self.policy = Policy(graphs=frozenset(self.graph_counts), services=options.services,
                              max_query_bytes=options.max_query_bytes, max_depth=options.max_depth)
         state.policy = self.policy
+        #: ``ready``, ``building``, ``waiting`` (to be built once the workers run) or ``failed: why``.
+        self.network_status = "ready" if state.network_in_zygote else "waiting"
         sandbox = Sandbox(urls=options.services + _remote_urls(settings))
         self.pool = WorkerPool(lambda: _warm(state), _operations(), size=options.workers,
                                timeout=options.timeout, sandbox=sandbox, memory=options.max_memory_mb * 2**20)
 
+    @property
+    def quads(self) -> int:
+        return sum(self.graph_counts.values())
+
     def refresh(self) -> None:
-        """After a change: which graphs exist now, and how large they are."""
+        """After a change: which graphs exist now, and how large they are; a large graph's network
+        views are built again in the background."""
         self.graph_counts = self.pool.run("stats")
         self.policy = dataclasses.replace(self.policy, graphs=frozenset(self.graph_counts))
+        if self.quads > self.options.network_prebuild_quads:
+            self.network_status = "waiting"
+            self.build_network_in_background()
+
+    def build_network_in_background(self) -> None:
+        """Start building the network views in a worker that then becomes the zygote, if they are due."""
+        if self.network_status == "waiting":
+            self.network_status = "building"
+            threading.Thread(target=self._build_network, name="network views", daemon=True).start()
+
+    def _build_network(self) -> None:
+        started = time.perf_counter()
+        self.announce(f"network views: building them for {self.quads:,} quads in the background "
+                      "(entity pages and /network answer 503 until then) …")
+        try:
+            entities = self.pool.update("build_network", timeout=NETWORK_BUILD_SECONDS, refresh=False)
+        except Exception as error:  # noqa: BLE001 — whatever stopped it, the endpoint keeps serving
+            self.network_status = f"failed: {error}"
+            if self.pool.closed:  # the server is stopping: nothing to report
+                return
+            self.announce(f"network views: not available: {error}")
+            return
+        self.network_status = "ready"
+        self.announce(f"network views: ready ({entities:,} entities, {time.perf_counter() - started:.0f} s)")
+
+    def status(self) -> dict[str, Any]:
+        """What ``GET /status`` reports: enough for a health check and to know when everything is ready."""
+        return {"store": self.settings.store, "quads": self.quads, "graphs": len(self.graph_counts),
+                "network": self.network_status, **self.pool.stats}
 
 
 def _remote_urls(settings: Settings) -> tuple[str, ...]:
@@ -146,22 +197,31 @@ def _warm(state: Any) -> Any:
     return state
 
 
-def create_app(settings: Settings, kg: KnowledgeGraph, options: ServerOptions | None = None) -> Starlette:
-    """The app, with its worker processes already started (call before any thread starts)."""
+def create_app(settings: Settings, kg: KnowledgeGraph, options: ServerOptions | None = None, *,
+               announce: Callable[[str], None] | None = None) -> Starlette:
+    """The app, with its worker processes already started (call before any thread starts).
+
+    ``announce`` is told what happens in the background (the network views of a large graph).
+    """
     from . import pages, sparql
 
-    server = Server(settings, kg, options or ServerOptions())
+    server = Server(settings, kg, options or ServerOptions(), announce)
     server.pool.start()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        server.build_network_in_background()
         try:
             yield
         finally:
             server.pool.close()
 
+    async def status(request: Request) -> Response:
+        return JSONResponse(server.status())
+
     routes = [
         Route("/sparql", sparql.sparql_endpoint, methods=["GET", "HEAD", "POST"]),
+        Route("/status", status),
         Route("/store", sparql.graph_store, methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
         *pages.routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

@@ -65,6 +65,10 @@ class State:
     policy: Policy
     max_rows: int
     cache: dict[str, Any] = field(default_factory=dict)
+    #: Graphs of at most this many quads get their entity network in the zygote, before serving;
+    #: larger ones are served at once and get it from a background build (``pagedata.build_network``).
+    network_prebuild_quads: int = 50_000
+    quads: int = 0  # in every named graph; set by the server, and again after each update
 
     def __post_init__(self) -> None:
         self.engine = engine_for(self.kg)
@@ -74,9 +78,16 @@ class State:
         (the exact FROM check uses them) and the page tables."""
         from .pagedata import warm
 
-        self.policy = dataclasses.replace(self.policy, graphs=frozenset(graph_counts(self)))
+        counts = graph_counts(self)
+        self.policy = dataclasses.replace(self.policy, graphs=frozenset(counts))
+        self.quads = sum(counts.values())
         self.cache.clear()
         warm(self)
+
+    @property
+    def network_in_zygote(self) -> bool:
+        """Whether the entity network is built before serving (small graphs) or in the background."""
+        return self.quads <= self.network_prebuild_quads
 
     def select(self, text: str, **bindings: Any) -> list[Any]:
         """Rows of one of *our* SELECT queries (pages, statistics), variables bound as values."""

@@ -12,6 +12,7 @@ Hierarchy (all ``SummitError``)::
     └── TooDeeplyNested       brackets nested past the limit
     Unauthorized              an update without the right bearer token
     NotFound                  no page or resource at that path
+    NotReady                  the page needs what the server is still building (retry later)
     ResourceLimit             the query needs more memory than a worker may use
     WorkerCrashed             the process running a request died (it is replaced)
 """
@@ -23,7 +24,7 @@ from collections.abc import Sequence
 from ..errors import SummitError
 
 __all__ = ["RequestError", "ProtocolError", "UnsupportedMediaType", "NotAcceptable", "PayloadTooLarge",
-           "QueryRefused", "GraphNotHeld", "TooDeeplyNested", "Unauthorized", "NotFound", "ResourceLimit",
+           "QueryRefused", "GraphNotHeld", "TooDeeplyNested", "Unauthorized", "NotFound", "NotReady", "ResourceLimit",
            "WorkerCrashed"]
 
 
@@ -76,6 +77,10 @@ class Unauthorized(SummitError):
 
 class NotFound(SummitError):
     pass
+
+
+class NotReady(SummitError):
+    """Asked for before it exists: the network views of a large graph are built after the server starts."""
 
 
 class ResourceLimit(SummitError):

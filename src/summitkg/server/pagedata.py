@@ -16,10 +16,10 @@ from rdflib import RDF, Literal, URIRef
 from ..formats import Format, serialize
 from ..namespaces import SKG
 from .engine import State, graph_counts
-from .errors import NotFound
+from .errors import NotFound, NotReady
 from .guard import Plan
 
-__all__ = ["OPERATIONS", "warm", "term", "entity_graph"]
+__all__ = ["OPERATIONS", "warm", "term", "entity_graph", "build_network"]
 
 _PROLOGUE = """PREFIX skg: <https://w3id.org/summitkg/ontology#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -89,7 +89,8 @@ def warm(state: State) -> None:
     doc_keys = {str(row["doc"]): str(row["key"]) for row in state.select(_DOCUMENTS)}
     state.cache.update(labels=labels, descriptions=descriptions, notations=notations, names=names, types=dict(types),
                        doc_keys=doc_keys)
-    entity_graph(state)
+    if state.network_in_zygote:
+        build_network(state)
 
 
 def _tables(state: State) -> dict[str, Any]:
@@ -137,7 +138,8 @@ def resource(state: State, iri: str) -> dict[str, Any]:
         "cited_by": claims(state, iri, "cites") if str(SKG.Document) in types else [],
         "is_claim": bool(claim_types),
         "doc_key": tables["doc_keys"].get(iri, ""),
-        "in_network": iri in entity_graph(state),
+        # None while a large graph's network is built in the background: the page says so.
+        "in_network": iri in state.cache["network"] if "network" in state.cache else None,
     }
 
 
@@ -306,12 +308,27 @@ def describe(state: State, iri: str, fmt: Format) -> bytes:
     return serialize(result, fmt.name)
 
 
-def entity_graph(state: State) -> Any:
-    """The entity network (``summitkg.network``), built once per store generation."""
+def build_network(state: State) -> int:
+    """Build the entity network (``summitkg.network``) once per store generation; its number of entities.
+
+    For a large graph this runs in the background, in a worker that then becomes the zygote
+    (``WorkerPool.update(..., refresh=False)``): building it takes ~45 s at 1M triples, far past
+    a request's time limit, and every worker forked afterwards inherits it.
+    """
     from ..network import entity_network
 
     if "network" not in state.cache:
         state.cache["network"] = entity_network(state.kg)
+    return state.cache["network"].number_of_nodes()
+
+
+def entity_graph(state: State) -> Any:
+    """The entity network, or ``NotReady`` while the background build of a large graph's runs."""
+    if "network" not in state.cache:
+        if not state.network_in_zygote:
+            raise NotReady(f"the network views of this graph ({state.quads:,} quads) are still being built; "
+                           "try again in a minute (GET /status tells when they are ready)")
+        build_network(state)
     return state.cache["network"]
 
 
@@ -341,6 +358,7 @@ def query_network_page(state: State, text: str, plan: Plan) -> str:
 
 
 OPERATIONS = {
+    "build_network": build_network,
     "describe": describe,
     "ego_page": ego_page,
     "query_network_page": query_network_page,

@@ -11,7 +11,8 @@ A Python thread cannot be stopped, and neither rdflib nor pyoxigraph takes a dea
   other workers keep answering meanwhile. A worker that dies for any other reason is replaced too.
 * An update runs in a fresh worker forked for it. If it succeeds, that worker forks the *next*
   zygote from its changed store and every worker of the old generation is retired; if it fails or
-  times out, it is killed and nothing changed: updates are all or nothing.
+  times out, it is killed and nothing changed: updates are all or nothing. The same path shares
+  work done once for everyone, such as a large graph's entity network built after start-up.
 * Workers die with their zygote (``PR_SET_PDEATHSIG``) and a zygote exits when the server's end of
   its socket closes, so nothing outlives the server.
 """
@@ -219,7 +220,7 @@ def _serve_jobs(conn: Connection, state: Any, operations: Mapping[str, Operation
         except (EOFError, OSError):
             return
         if job[0] == "promote" and promotable:
-            _become_zygote(conn, state, operations, memory)
+            _become_zygote(conn, state, operations, memory, refresh=job[1])
             return
         name, args = job
         conn.send(_run(operations[name], state, args))
@@ -245,15 +246,15 @@ def _plain(attributes: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in attributes.items() if isinstance(v, (str, int, float, bool, type(None), list, tuple))}
 
 
-def _become_zygote(conn: Connection, state: Any, operations: Mapping[str, Operation], memory: int) -> None:
+def _become_zygote(conn: Connection, state: Any, operations: Mapping[str, Operation], memory: int, *,
+                   refresh: bool) -> None:
     """After a successful update: fork the next zygote from this changed store, hand it over, exit."""
     import resource
 
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (hard, hard))  # a zygote only forks; its workers set their own
-    refresh = getattr(state, "refresh", None)
-    if refresh is not None:
-        refresh()
+    if refresh and hasattr(state, "refresh"):
+        state.refresh()
     ours, theirs = socket.socketpair()
     pid = os.fork()
     if pid == 0:
@@ -500,15 +501,19 @@ class WorkerPool:
         self._release(worker)
         pending.reply.set_result(data)
 
-    def update(self, name: str, *args: Any, timeout: float | None = None) -> Any:
-        """Run a changing operation in a fresh worker; on success its store becomes everyone's."""
+    def update(self, name: str, *args: Any, timeout: float | None = None, refresh: bool = True) -> Any:
+        """Run a changing operation in a fresh worker; on success its state becomes everyone's.
+
+        ``refresh`` lets the state recompute what depends on the data (``state.refresh()``) before
+        it is shared; an operation that only adds to the state (a cache) passes False.
+        """
         limit = self.timeout if timeout is None else timeout
         with self._update_lock:
             worker = self._spawn("update")
             try:
                 reply = self._exchange(worker, (name, args), limit)
                 result = _result(reply)
-                worker.conn.send(("promote",))
+                worker.conn.send(("promote", refresh))
                 if not worker.conn.poll(max(limit, 30.0)):
                     raise WorkerCrashed("the updated store could not be handed over")
                 worker.conn.recv()
@@ -670,6 +675,10 @@ class WorkerPool:
         worker.conn.close()
         if worker.peek is not None:
             worker.peek.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     @property
     def stats(self) -> dict[str, int]:
