@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 from io import BytesIO
 
@@ -50,7 +51,7 @@ class Row(dict):
 
     def __missing__(self, key: object) -> object:
         if isinstance(key, str) and not isinstance(key, Variable):
-            return self[Variable(key)]
+            return self[_variable(key)]
         raise KeyError(key)
 
     def get(self, key: object, default: object = None) -> object:
@@ -58,6 +59,10 @@ class Row(dict):
             return self[key]
         except KeyError:
             return default
+
+
+#: ``row["x"]`` is looked up for every row of a result; the Variable for a name is made once.
+_variable = functools.lru_cache(maxsize=1024)(Variable)
 
 
 def from_rdflib(result: Result) -> QueryResult:
