@@ -28,7 +28,7 @@ MEMORY_STORE_COMFORT = 10_000
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1),
               help="Most rows (or triples) in one answer; a longer answer is cut and says so in X-SPARQL-MaxRows.")
 @click.option("--workers", type=click.IntRange(1, 64), metavar="N",
-              help="Query worker processes (default: one per CPU, 2 to 8).")
+              help="Query worker processes (default: one more than the CPUs, 2 to 8).")
 @click.option("--max-memory", default=2048, show_default=True, type=click.IntRange(64), metavar="MB",
               help="Memory one query may use, in MB; past it the query fails instead of starving the machine.")
 @click.option("--service-allow", "services", multiple=True, metavar="URL",

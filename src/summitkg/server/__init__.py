@@ -269,5 +269,7 @@ async def _http_error(request: Request, error: Exception) -> Response:
 
 
 def default_workers() -> int:
-    """Two workers at least, so one slow query never blocks everyone; one per CPU up to eight."""
-    return max(2, min(8, os.cpu_count() or 2))
+    """One more than the CPUs, 2 to 8: a worker waits while its job and answer cross the sockets,
+    and the spare keeps the cores busy meanwhile (2 cores: 3 workers answered 18% more provenance
+    lookups/s than 2, benchmarks/RESULTS.md); two at least, so one slow query never blocks everyone."""
+    return max(2, min(8, (os.cpu_count() or 1) + 1))
