@@ -6,6 +6,7 @@ Nothing below the CLI reads the environment; callers build a ``Settings`` and pa
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,8 +67,9 @@ class Settings:
     def sources_dir(self) -> Path:
         return self.home / "graph" / "sources"
 
-    @property
+    @functools.cached_property
     def queries_dir(self) -> Path:
+        # Cached: named queries are looked up here for every request.
         return self.home / "queries"
 
     def replace(self, **changes: Any) -> Settings:
