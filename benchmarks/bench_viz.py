@@ -10,8 +10,8 @@ Timed per store, after loading: ``entity_network`` (the SPARQL queries and the n
 graph) and ``NetworkView.html()`` (centrality, the 1,500-node cap, pyvis and the template),
 then writing the file. Loading the store is reported separately.
 
-    python benchmarks/bench_viz.py                        # print the table
-    python benchmarks/bench_viz.py --append benchmarks/RESULTS.md
+    python benchmarks/bench_viz.py              # print the table and write it to RESULTS.md
+    python benchmarks/bench_viz.py --no-write   # print it only
 """
 
 from __future__ import annotations
@@ -32,8 +32,10 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, SKOS
+from results_md import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
+HEADING = "## Network view (issue 4)"
 SKG = Namespace("https://w3id.org/summitkg/ontology#")
 RES = Namespace("https://w3id.org/summitkg/resource/")
 ST = Namespace("https://w3id.org/summitkg/resource/statement/")
@@ -218,7 +220,7 @@ def table(rows: list[dict[str, object]], triples: int, repeat: int) -> str:
     body = "".join(f"| {r['store']} | {r['quads']:,} | {r['entities']:,} | {r['relations']:,} | {r['shown']:,} | "
                    f"{r['load']:.2f} | {r['network']:.2f} | {r['page']:.2f} | {r['write']:.3f} | "
                    f"**{r['total']:.2f}** | {r['size']:.1f} | {r['cli']:.2f} |\n" for r in rows)
-    return (f"## Network view (issue 4)\n\n`python benchmarks/bench_viz.py --triples {triples} --repeat {repeat}`: "
+    return (f"{HEADING}\n\n`python benchmarks/bench_viz.py --triples {triples} --repeat {repeat}`: "
             f"the whole-graph page (`summitkg viz`) for a generated {triples:,}-triple graph in summitkg's shape, "
             f"median of {repeat} runs after the store is loaded (target: under 5 s). The last column runs the "
             "command in a fresh process: Python start-up, imports (pyvis pulls in IPython), loading the store, "
@@ -231,17 +233,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--triples", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--stores", default="memory,oxigraph")
-    parser.add_argument("--append", type=Path, metavar="RESULTS.md", help="also append the table to this file")
+    parser.add_argument("--no-write", action="store_true", help="print the table; leave RESULTS.md alone")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         home = make_home(args.triples, Path(folder) / "home")
         rows = [measure(home, store, args.repeat) for store in args.stores.split(",")]
     text = table(rows, args.triples, args.repeat)
     print(text)
-    if args.append:
-        before = args.append.read_text(encoding="utf-8") if args.append.exists() else ""
-        with args.append.open("a", encoding="utf-8") as out:
-            out.write(("\n" if before.strip() else "") + text)
+    if not args.no_write:
+        write_section(HEADING, text + "\n")
     slow = [r for r in rows if r["total"] >= 5.0]
     return 1 if slow else 0
 

@@ -14,11 +14,17 @@ def machine() -> str:
             f"rdflib {version('rdflib')}, pyoxigraph {version('pyoxigraph')}, summitkg {version('summitkg')}")
 
 
-def write_section(heading: str, body: str) -> None:
-    """Replace the section under ``heading`` in RESULTS.md (or append it), keeping the others."""
+def write_section(heading: str, body: str, *, first: bool = False) -> None:
+    """Replace the section under ``heading`` in RESULTS.md (or add it: last, or ``first``), keeping the others."""
     text = RESULTS.read_text() if RESULTS.exists() else ""
-    if heading not in text:
-        text = text.rstrip() + "\n\n" + body if text.strip() else "# Benchmark results\n\n" + body
+    if not text.strip():
+        text = "# Benchmark results\n\n" + body
+    elif heading not in text:
+        top = text.find("\n## ")
+        if first and top >= 0:
+            text = text[:top + 1] + body + text[top + 1:]
+        else:
+            text = text.rstrip() + "\n\n" + body
     else:
         start = text.index(heading)
         end = text.find("\n## ", start + len(heading))
