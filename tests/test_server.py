@@ -530,6 +530,18 @@ def test_serve_refuses_a_graph_that_does_not_validate(project_copy: Path) -> Non
     assert anyway.returncode == 0, anyway.stderr
 
 
+def test_serve_names_the_place_when_the_shapes_do_not_parse(project_copy: Path, tmp_path: Path) -> None:
+    # The broken file is named with its line and column, and nothing is served.
+    shapes = project_copy / "ontology" / "shapes.ttl"
+    shapes.write_text(shapes.read_text(encoding="utf-8") + "\nskg:Broken sh:path .\n", encoding="utf-8")
+    refused = run_cli("serve", "--get", "/sparql?query=ASK%7B%7D", home=project_copy,
+                      env={"SUMMITKG_CACHE": str(tmp_path / "cache")})
+    assert refused.returncode != 0
+    assert "shapes.ttl:" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert refused.stdout == ""
+
+
 def test_a_graph_that_passed_is_not_validated_again_until_it_changes(project_copy: Path, tmp_path: Path) -> None:
     cache = {"SUMMITKG_CACHE": str(tmp_path / "cache")}
     ask = "/sparql?query=ASK%7Bres:Vladimir_Putin%20a%20skg:Leader%7D"

@@ -6,10 +6,15 @@ import secrets
 import socket
 import sys
 
+from typing import TYPE_CHECKING
+
 import click
 
 from .cli import _console, settings_from, store_option
 from .errors import ConfigError, ValidationFailed
+
+if TYPE_CHECKING:
+    from .validation_fork import PendingValidation
 
 __all__ = ["serve", "MEMORY_STORE_COMFORT"]
 
@@ -83,9 +88,21 @@ def serve(ctx: click.Context, host: str, port: int, store: str | None, timeout: 
     listener = None if get_path else _listen(host, port)
     console = _console(stderr=True)
     with console.status("Loading the graph…") as status:
-        kg = _load(settings, validate=not no_validate, allow_update=allow_update, status=status)
+        kg, pending = _load(settings, validate=not no_validate, allow_update=allow_update, status=status)
         status.update(f"Starting {options.workers} query workers…")
-        app = create_app(settings, kg, options, announce=console.print)
+        try:
+            app = create_app(settings, kg, options, announce=console.print)
+        except BaseException:
+            if pending:
+                pending.cancel()
+            raise
+        if pending:
+            status.update("Validating the graph…")
+            try:
+                _verdict(*pending)
+            except BaseException:
+                app.state.server.pool.close()
+                raise
     if get_path:
         _get(app, get_path)
         return
@@ -131,42 +148,62 @@ def _url_host(host: str) -> str:
 
 
 def _load(settings, *, validate: bool, allow_update: bool, status):
-    """The graph to serve: validated first, and always in memory (an on-disk store is copied in)."""
-    from .kg import KnowledgeGraph, load
+    """The graph to serve, always in memory (an on-disk store is copied in), and the validation
+    still running on it in a child process, if one is due (see ``_verdict``)."""
     from .loading import discover, load_dataset
     from .stores import parse_store_spec
-    from .stores.memory import MemoryBackend
-    from .stores.oxigraph import OxigraphBackend
 
     scheme, location = parse_store_spec(settings.store)
     if allow_update and (scheme == "sparql" or location):
         raise ConfigError("--allow-update needs the memory or oxigraph store; a remote or on-disk store is served "
                           "read-only", name="--allow-update")
     sources = discover(settings)
-    dataset = None
+    dataset, pending = None, None
     if validate:
-        from .validation_cache import graph_digest, passed_before, remember_pass
+        from .validation_cache import graph_digest, passed_before
 
         digest = graph_digest(settings, sources)
         if passed_before(digest) is None:
-            from .validate import validate_dataset
+            from .validation_fork import PendingValidation
 
             dataset = load_dataset(sources)
-            status.update("Validating the graph…")
-            report = validate_dataset(dataset, settings)
-            if report.conforms:
-                remember_pass(digest, nodes=report.checked_nodes, quotes=report.checked_quotes)
-        else:
-            report = None  # this exact graph (files, shapes, texts, versions) passed before
+            status.stop()  # no other thread while forking
+            try:
+                pending = PendingValidation(dataset, settings), digest
+            finally:
+                status.start()
+        else:  # this exact graph (files, shapes, texts, versions) passed before
             _console(stderr=True).print(f"validated: this exact graph passed on {passed_before(digest)['at']} "
                                         "(`summitkg validate` runs every check again)", style="dim", markup=False)
-        if report is not None and not report.conforms:
-            console = _console(stderr=True)
-            problems = [p for p in report.problems if p.severity == "Violation"]
-            for problem in problems[:20]:
-                console.print(f"✗ {problem}", markup=False, style="red")
-            raise ValidationFailed(report, f"the graph has {len(problems)} problem(s), so it is not served; "
-                                           "fix them (summitkg validate) or start with --no-validate")
+    try:
+        return _in_memory(settings, scheme, location, sources, dataset), pending
+    except BaseException:
+        if pending:
+            pending[0].cancel()
+        raise
+
+
+def _verdict(pending: PendingValidation, digest: str) -> None:
+    """Wait for the validation; serve nothing unless it passed, and remember a pass."""
+    from .validation_cache import remember_pass
+
+    report = pending.report()
+    if report.conforms:
+        remember_pass(digest, nodes=report.checked_nodes, quotes=report.checked_quotes)
+        return
+    console = _console(stderr=True)
+    problems = [p for p in report.problems if p.severity == "Violation"]
+    for problem in problems[:20]:
+        console.print(f"✗ {problem}", markup=False, style="red")
+    raise ValidationFailed(report, f"the graph has {len(problems)} problem(s), so it is not served; "
+                                   "fix them (summitkg validate) or start with --no-validate")
+
+
+def _in_memory(settings, scheme: str, location: str, sources, dataset):
+    from .kg import KnowledgeGraph, load
+    from .stores.memory import MemoryBackend
+    from .stores.oxigraph import OxigraphBackend
+
     if scheme == "memory":
         backend = MemoryBackend(dataset=dataset) if dataset is not None else None
         kg = KnowledgeGraph(backend, settings, sources) if backend else load(settings)
