@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.term import Identifier
 
 from ..binding import inject_values
@@ -17,6 +17,7 @@ from ..errors import LoadError, QueryError, QuerySyntaxError, StoreError
 from ..loading import Source, strip_position
 from ..namespaces import PREFIXES
 from ..results import QueryResult, Row, from_boolean, from_graph
+from .answer_graph import answer_graph
 from .base import Backend, Bindings
 
 __all__ = ["OxigraphBackend", "query_syntax_error", "to_query_result"]
@@ -104,14 +105,34 @@ def _no_gc_pauses() -> Iterator[None]:
 
 def _convert(result: ox.QuerySolutions | ox.QueryTriples, converter: _TermConverter) -> QueryResult:
     if isinstance(result, ox.QueryTriples):
-        # SimpleMemory: a result graph needs no contexts, and it indexes triples a third faster.
-        graph = Graph(store="SimpleMemory")
-        to_rdflib = converter.convert
-        add = graph.store.add  # Graph.add re-checks each term's type; these are rdflib terms already
-        for subject, predicate, obj in result:
-            add((to_rdflib(subject), to_rdflib(predicate), to_rdflib(obj)), graph)
-        return from_graph(graph)
+        return from_graph(answer_graph(_distinct_triples(result, converter)))
     return _from_solutions(result, converter)
+
+
+def _distinct_triples(triples: ox.QueryTriples,
+                      converter: _TermConverter) -> list[tuple[Identifier, Identifier, Identifier]]:
+    # An answer graph is a set. Oxigraph drops repeats but forgets what it sent past a million
+    # triples, so they are dropped here too, on Oxigraph's triples (hashed in Rust, far cheaper
+    # than rdflib's terms).
+    converted = converter.converted
+    seen: set[ox.Triple] = set()
+    out = []
+    for triple in triples:
+        if triple in seen:
+            continue
+        seen.add(triple)
+        subject, predicate, obj = triple  # unrolled, the cache lookup inlined: ~30% faster than a loop
+        s = converted.get(subject)
+        if s is None:
+            s = converted[subject] = _to_rdflib(subject)
+        p = converted.get(predicate)
+        if p is None:
+            p = converted[predicate] = _to_rdflib(predicate)
+        o = converted.get(obj)
+        if o is None:
+            o = converted[obj] = _to_rdflib(obj)
+        out.append((s, p, o))
+    return out
 
 
 #: Converted terms kept across queries, at most this many. Terms are immutable and queries repeat
