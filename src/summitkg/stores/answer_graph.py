@@ -39,7 +39,7 @@ class ArrivalOrderStore(SimpleMemory):
     def _index(self, context: Any) -> None:
         arrived, self._arrived = self._arrived, None
         add = super().add
-        for triple in arrived or ():
+        for triple in arrived or ():  # None once indexed: nothing left to add
             add(triple, context)
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[tuple[Triple, Iterator[Any]]]:
@@ -48,7 +48,7 @@ class ArrivalOrderStore(SimpleMemory):
             subject, predicate, obj = triple_pattern
             if subject is None and predicate is None and obj is None:
                 return ((triple, iter(())) for triple in arrived)
-            self._index(context)
+        self._index(context)
         return super().triples(triple_pattern, context)
 
     def __len__(self, context: Any = None) -> int:
@@ -56,11 +56,9 @@ class ArrivalOrderStore(SimpleMemory):
         return len(arrived) if arrived is not None else super().__len__(context)
 
     def add(self, triple: Triple, context: Any, quoted: bool = False) -> None:
-        if self._arrived is not None:
-            self._index(context)
+        self._index(context)
         super().add(triple, context, quoted)
 
     def remove(self, triple_pattern: Any, context: Any = None) -> None:
-        if self._arrived is not None:
-            self._index(context)
+        self._index(context)
         super().remove(triple_pattern, context)

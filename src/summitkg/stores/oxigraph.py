@@ -114,24 +114,14 @@ def _distinct_triples(triples: ox.QueryTriples,
     # An answer graph is a set. Oxigraph drops repeats but forgets what it sent past a million
     # triples, so they are dropped here too, on Oxigraph's triples (hashed in Rust, far cheaper
     # than rdflib's terms).
-    converted = converter.converted
+    to_rdflib = converter.convert
     seen: set[ox.Triple] = set()
     out = []
     for triple in triples:
-        if triple in seen:
-            continue
-        seen.add(triple)
-        subject, predicate, obj = triple  # unrolled, the cache lookup inlined: ~30% faster than a loop
-        s = converted.get(subject)
-        if s is None:
-            s = converted[subject] = _to_rdflib(subject)
-        p = converted.get(predicate)
-        if p is None:
-            p = converted[predicate] = _to_rdflib(predicate)
-        o = converted.get(obj)
-        if o is None:
-            o = converted[obj] = _to_rdflib(obj)
-        out.append((s, p, o))
+        if triple not in seen:
+            seen.add(triple)
+            subject, predicate, obj = triple
+            out.append((to_rdflib(subject), to_rdflib(predicate), to_rdflib(obj)))
     return out
 
 
