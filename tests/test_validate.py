@@ -65,6 +65,16 @@ def test_sparql_constraints_report_every_focus_node(project_copy: Path) -> None:
     assert not any(focus.startswith("C0") or focus.startswith("C1") for focus, _ in problems)
 
 
+def test_types_are_stated_not_inferred(project_copy: Path) -> None:
+    # The shapes see the types the data states: a range does not make a country a visitor who is a
+    # person, and a node with no type is reported instead of meeting no shape.
+    shutil.copy(DATA / "type_violations.ttl", project_copy / "graph" / "type_violations.ttl")
+    problems = {(p.check, p.focus.rsplit("/", 1)[-1], p.path, p.message) for p in _report(project_copy).problems}
+    assert ("shacl", "Test_Visit", "skg:visitor", "a visit needs a visitor who is a person") in problems
+    assert ("typed", "Untyped_Thing", "", "has no rdf:type, so no shape checks it") in problems
+    assert len(problems) == 2, problems
+
+
 def test_syntax_error_names_file_line_and_column(project_copy: Path) -> None:
     shutil.copy(DATA / "bad_syntax.ttl", project_copy / "graph" / "bad_syntax.ttl")
     done = run_cli("validate", home=project_copy)
@@ -75,8 +85,8 @@ def test_syntax_error_names_file_line_and_column(project_copy: Path) -> None:
 
 
 def test_validation_leaves_rdflib_datatypes_alone(settings) -> None:
-    # pyshacl's RDFS inference (owlrl) installs a gMonth converter that rejects "--10"; a second
-    # load and validation in the same process must still conform.
+    # owlrl (RDFS inference, no longer used) installed a gMonth converter that rejects "--10"; a
+    # second load and validation in the same process must still conform.
     from rdflib import XSD, Literal
 
     assert _report(settings.home).conforms

@@ -1,6 +1,6 @@
 """Remember which exact graph passed validation, so ``serve`` need not run pyshacl again.
 
-Validation takes seconds (pyshacl with RDFS inference), most of ``serve``'s start-up; the graph
+Validation takes about half of ``serve``'s start-up (pyshacl); the graph
 usually has not changed since it last passed. The key is a SHA-256 over every input of
 ``validate_dataset`` — the RDF files, the shapes, the source texts — and the versions of summitkg
 and pyshacl, so any change to any of them means a full validation again. Only a pass is

@@ -1,7 +1,7 @@
 """Validation in a forked process, so that ``serve`` loads the store and starts its workers meanwhile.
 
-Validating the summit graph takes about a second (pyshacl with RDFS inference), twice what the
-rest of a first start takes; on two cores the two can overlap. The child shares the parsed
+Validating the summit graph takes about half a second (pyshacl), as long as the rest of a first
+start; on two cores the two can overlap. The child shares the parsed
 dataset copy-on-write and sends back only the report. The caller still answers nothing until
 the report says the graph passed.
 """
