@@ -60,7 +60,9 @@ def cli(ctx: click.Context, home: str | None) -> None:
 @cli.command()
 @click.pass_obj
 def validate(settings: Settings) -> None:
-    """Check the graph: SHACL shapes, every quote verbatim in its source, every term declared.
+    """Check the graph: SHACL shapes, every quote verbatim in its source, every term declared, every node typed.
+
+    The shapes see the types the data states (no RDFS inference), so every node must state one.
 
     Exits 1 and lists each problem (focus node, path, message) when the graph does not conform;
     a syntax error in any file is reported as file:line:column.
@@ -84,7 +86,7 @@ def validate(settings: Settings) -> None:
                       f"{report.checked_quotes} quotes checked.")
         raise SystemExit(1)
     console.print(f"[green]✓ conforms[/green]: {report.checked_nodes} nodes, {report.checked_quotes} quotes verbatim "
-                  "in their sources, every term declared.")
+                  "in their sources, every term declared, every node typed.")
     remember_pass(graph_digest(settings, sources), nodes=report.checked_nodes, quotes=report.checked_quotes)
 
 
