@@ -92,3 +92,17 @@ def test_validation_leaves_rdflib_datatypes_alone(settings) -> None:
     assert _report(settings.home).conforms
     assert not Literal("--10", datatype=XSD.gMonth).ill_typed
     assert _report(settings.home).problems == []
+
+
+def test_list_cells_need_no_type() -> None:
+    from rdflib import Graph
+
+    from summitkg.validate import check_typed
+
+    data = Graph().parse(format="turtle", data="""
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .  @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix skg: <https://w3id.org/summitkg/ontology#> .  @prefix res: <https://w3id.org/summitkg/resource/> .
+        skg:Party a owl:Class ; owl:unionOf ( skg:Person skg:Country ) .
+        res:Loose rdfs:label "loose"@en .
+    """)
+    assert [p.focus for p in check_typed(data)] == ["https://w3id.org/summitkg/resource/Loose"]
