@@ -1,9 +1,9 @@
 """Validation in a forked process, so that ``serve`` loads the store and starts its workers meanwhile.
 
-Validating the summit graph takes about half a second (pyshacl), as long as the rest of a first
-start; on two cores the two can overlap. The child shares the parsed
-dataset copy-on-write and sends back only the report. The caller still answers nothing until
-the report says the graph passed.
+Validating the summit graph takes most of a second (pyshacl), about as long as the rest of a
+first start; on two cores the two can overlap. The child shares the parsed dataset
+copy-on-write and sends back only the report. The caller still answers nothing until the
+report says the graph passed.
 """
 
 from __future__ import annotations
