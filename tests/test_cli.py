@@ -91,3 +91,46 @@ def test_running_a_query_imports_no_heavy_library() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("LOADED []"), done.stdout[-300:]
+
+
+def test_a_query_on_oxigraph_loads_neither_rdflibs_sparql_engine_nor_other_commands() -> None:
+    """Oxigraph evaluates and writes the answer, so a cold `query` skips rdflib's SPARQL package
+    (its parser alone is most of a tenth of a second) and the modules of commands it does not run."""
+    import subprocess
+    import sys
+
+    code = ("import sys, summitkg.cli as c; c.main(['query', 'trade_by_year', '--format', 'json']); "
+            "print('LOADED', sorted(m for m in sys.modules if m.startswith('rdflib.plugins.sparql') "
+            "or m.endswith(('serve_cli', 'viz_cli', 'export_cli', 'synth_cli'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("LOADED []"), done.stdout[-300:]
+
+
+def test_commands_in_other_modules_still_run_and_document_themselves() -> None:
+    listed = run_cli("--help").stdout
+    for command in ("serve", "viz", "stats", "path", "export", "push", "docs", "synth"):
+        assert f"  {command} " in listed
+    done = run_cli("stats", "--help")
+    assert done.returncode == 0 and "PageRank" in done.stdout
+    unknown = run_cli("servee")
+    assert unknown.returncode == 2 and "No such command" in unknown.stderr
+
+
+def test_every_results_format_says_the_same_on_both_embedded_stores() -> None:
+    """Oxigraph writes its own answers and rdflib writes the memory store's: the rows must agree."""
+    query = "SELECT ?key ?year WHERE { ?d skg:docKey ?key . OPTIONAL { ?d skg:nothing ?year } } ORDER BY ?key"
+    csv_rows = {store: list(csv.reader(io.StringIO(run_cli("query", query, "--format", "csv", "--store", store).stdout)))
+                for store in ("memory", "oxigraph")}
+    assert csv_rows["memory"] == csv_rows["oxigraph"] == [["key", "year"], ["000", ""], ["004", ""]]
+    answers = {}
+    for store in ("memory", "oxigraph"):
+        done = run_cli("query", query, "--format", "json", "--store", store)
+        assert done.returncode == 0, done.stderr
+        answers[store] = json.loads(done.stdout)
+    for answer in answers.values():
+        assert answer["head"]["vars"] == ["key", "year"]
+        assert [row["key"]["value"] for row in answer["results"]["bindings"]] == ["000", "004"]
+        assert all("year" not in row for row in answer["results"]["bindings"])
+    xml = run_cli("query", query, "--format", "xml", "--store", "oxigraph")
+    assert xml.returncode == 0 and "<literal>004</literal>" in xml.stdout

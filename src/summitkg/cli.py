@@ -38,7 +38,23 @@ def store_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--store", metavar="STORE", help=_STORE_HELP)(func)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """A group whose heavier commands are imported when used: `summitkg query` need not load the
+    server, the network views or the exporters (click's documented lazy-loading pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = LAZY_COMMANDS.get(cmd_name)
+        if module is None:
+            return super().get_command(ctx, cmd_name)
+        from importlib import import_module
+
+        return getattr(import_module(f"{__package__}.{module}"), cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="summitkg")
 @click.option("--home", type=click.Path(file_okay=False), metavar="DIR",
               help="Project directory with ontology/, graph/ and queries/ (also SUMMITKG_HOME).")
@@ -109,17 +125,25 @@ def query(ctx: click.Context, query: str, fmt: str | None, params: tuple[str, ..
       summitkg query 'SELECT ?s WHERE { ?s a skg:Leader }'
       summitkg query trade_by_year --store sparql:http://127.0.0.1:7878/query
     """
-    from .formats import serialize
+    from .formats import RESULT_FORMATS, serialize
     from .kg import load
 
     settings = settings_from(ctx, store=store)
     text = sys.stdin.read() if query == "-" else query
     bound = dict(_split_param(p) for p in params)
+    rows_as = fmt or ("table" if sys.stdout.isatty() else "tsv")
     kg = load(settings)
     try:
-        result = kg.query(text, **bound)
+        if rows_as in RESULT_FORMATS:
+            result = kg.query_as(text, RESULT_FORMATS[rows_as], **bound)
+        else:
+            result = kg.query(text, **bound)
     finally:
         kg.close()
+    if isinstance(result, bytes):  # written by the store itself
+        sys.stdout.buffer.write(result)
+        sys.stdout.flush()
+        return
     graph_shaped = result.type in ("CONSTRUCT", "DESCRIBE")
     name = fmt or ("ttl" if graph_shaped else ("table" if sys.stdout.isatty() else "tsv"))
     if name == "table" and not graph_shaped:
@@ -208,23 +232,11 @@ def info(ctx: click.Context, store: str | None) -> None:
 
 
 # Commands from other modules (each keeps its heavy imports inside the command body).
-# -- registered commands: one `cli.add_command(...)` line per command, below --
-from .synth_cli import synth  # noqa: E402
-
-cli.add_command(synth)
-from .export_cli import docs, export, push  # noqa: E402
-
-cli.add_command(export)
-cli.add_command(push)
-cli.add_command(docs)
-from .viz_cli import path, stats, viz  # noqa: E402
-
-cli.add_command(viz)
-cli.add_command(stats)
-cli.add_command(path)
-from .serve_cli import serve  # noqa: E402
-
-cli.add_command(serve)
+# -- commands in their own modules, imported only when run (or listed by --help) --
+LAZY_COMMANDS: dict[str, str] = {
+    "synth": "synth_cli", "export": "export_cli", "push": "export_cli", "docs": "export_cli",
+    "viz": "viz_cli", "stats": "viz_cli", "path": "viz_cli", "serve": "serve_cli",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

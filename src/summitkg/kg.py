@@ -11,6 +11,7 @@ from rdflib.term import Identifier
 
 from .config import Settings
 from .errors import QueryError
+from .formats import Format
 from .loading import Source, discover
 from .queries import NamedQuery, catalogue, find
 from .results import QueryResult
@@ -51,12 +52,20 @@ class KnowledgeGraph:
         For a named query, string values are typed by its declared parameters; for
         other queries a string binds as a plain literal. rdflib terms bind as they are.
         """
+        text, bindings = self._bound(query, params)
+        return self.backend.query(text, bindings=bindings)
+
+    def query_as(self, query: str, fmt: Format, /, **params: str | Identifier) -> bytes | QueryResult:
+        """Like ``query``, but the store may hand back the answer already written in ``fmt``
+        (Oxigraph writes SELECT/ASK results itself); a ``QueryResult`` otherwise."""
+        text, bindings = self._bound(query, params)
+        return self.backend.query_as(text, fmt, bindings=bindings)
+
+    def _bound(self, query: str, params: dict[str, str | Identifier]) -> tuple[str, dict[str, Identifier]]:
         text, named = self.resolve(query)
         if named is not None:
-            bindings = named.bind(params)
-        else:
-            bindings = {k: v if isinstance(v, Identifier) else Literal(v) for k, v in params.items()}
-        return self.backend.query(text, bindings=bindings)
+            return text, named.bind(params)
+        return text, {k: v if isinstance(v, Identifier) else Literal(v) for k, v in params.items()}
 
     def __len__(self) -> int:
         return len(self.backend)

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from rdflib.term import Identifier
 
+from ..formats import Format
 from ..loading import Source
 from ..results import QueryResult
 
@@ -37,6 +38,12 @@ class Backend:
 
     def query(self, text: str, *, bindings: Bindings | None = None) -> QueryResult:
         raise NotImplementedError
+
+    def query_as(self, text: str, fmt: Format, *, bindings: Bindings | None = None) -> bytes | QueryResult:
+        """The answer already written in ``fmt`` where the store has its own writer for it, else a
+        ``QueryResult`` for rdflib's writers. A store that writes natively saves the conversion to
+        rdflib terms, and a cold process never imports rdflib's SPARQL package."""
+        return self.query(text, bindings=bindings)
 
     def __len__(self) -> int:
         raise NotImplementedError

@@ -14,6 +14,7 @@ from rdflib.term import Identifier
 
 from ..binding import inject_values
 from ..errors import LoadError, QueryError, QuerySyntaxError, StoreError
+from ..formats import RESULT_FORMATS, Format
 from ..loading import Source, strip_position
 from ..namespaces import PREFIXES
 from ..results import QueryResult, Row, from_boolean, from_graph
@@ -58,12 +59,22 @@ class OxigraphBackend(Backend):
             self.store.flush()
 
     def query(self, text: str, *, bindings: Bindings | None = None) -> QueryResult:
+        return to_query_result(self._evaluate(text, bindings))
+
+    def query_as(self, text: str, fmt: Format, *, bindings: Bindings | None = None) -> bytes | QueryResult:
+        """SELECT and ASK answers in a W3C results format are written by pyoxigraph, as the endpoint
+        writes them; answer graphs go through rdflib (its Turtle, JSON-LD, prefixes)."""
+        result = self._evaluate(text, bindings)
+        if isinstance(result, ox.QueryTriples) or RESULT_FORMATS.get(fmt.name) != fmt or fmt.name == "table":
+            return to_query_result(result)
+        return result.serialize(format=ox.QueryResultsFormat.from_media_type(fmt.media_type))
+
+    def _evaluate(self, text: str, bindings: Bindings | None) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
         try:
-            result = self.store.query(inject_values(text, bindings or {}), prefixes=PREFIXES,
-                                      use_default_graph_as_union=True)
+            return self.store.query(inject_values(text, bindings or {}), prefixes=PREFIXES,
+                                    use_default_graph_as_union=True)
         except SyntaxError as error:
             raise query_syntax_error(error) from error
-        return to_query_result(result)
 
     def __len__(self) -> int:
         return len(self.store)
