@@ -37,7 +37,7 @@ home, store, runs, caps = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), json
 scratch, files, raw_target = Path(sys.argv[5]), json.loads(sys.argv[6]), float(sys.argv[7])
 
 BUDGET = 0.15  # seconds of timed work per query before the run count stops growing
-SLOW = 10.0  # past this many seconds of runs, 3 runs are enough (the slowest queries at 1M)
+SLOW = 3.0  # past this many seconds of runs, 3 runs are enough (the slowest queries at 1M)
 repeat = not (store == "memory" and caps)  # rdflib past the summit graph: `runs` runs, no more
 
 def peak_kb():
@@ -113,7 +113,7 @@ def concatenated_columns(name):
     return frozenset(re.findall(r"GROUP_CONCAT\(.*?\)\s*AS\s*\?(\w+)", text, re.S | re.I))
 
 def timed(run, describe=lambda result: {"rows": result}, alongside=None):
-    # `runs` runs (3 once they pass 10 s), more for fast queries (until ~0.15 s, at most 200), so a
+    # `runs` runs (3 once they pass 3 s), more for fast queries (until ~0.15 s, at most 200), so a
     # sub-millisecond median is not three samples' luck. `alongside` (the raw pyoxigraph run) is
     # interleaved run for run, so both see the same machine and the same caches.
     times, other, result = [], [], None
@@ -287,7 +287,7 @@ def main() -> None:
                         help="triples per generated graph; 'summit' is the shipped graph itself")
     parser.add_argument("--with-10m", action="store_true", help="add 10,000,000 triples (Oxigraph stores only)")
     parser.add_argument("--rdflib-max", type=int, default=1_000_000, help="largest size run on the rdflib store")
-    parser.add_argument("--rdflib-cap", type=float, default=5.0, metavar="SECONDS",
+    parser.add_argument("--rdflib-cap", type=float, default=3.0, metavar="SECONDS",
                         help="stop an rdflib query after this long (it cannot be interrupted, so it runs forked)")
     parser.add_argument("--runs", type=int, default=5, help="runs per named query (median, p95)")
     parser.add_argument("--no-write", action="store_true", help="print the section; leave RESULTS.md and the plot alone")
@@ -306,9 +306,11 @@ def main() -> None:
             progress.advance(task)
         for size, store in cases:
             progress.update(task, description=f"{store} @ {size_label(size)}")
-            # rdflib from 10k on: one run per query, each stopped at the cap. The on-disk store, which no
-            # target is about, gets 3 runs from 100k on: at 1M its runs were a fifth of the whole benchmark.
+            # rdflib from 10k on: one run per query, each stopped at the cap. The on-disk store, whose
+            # queries no target is about, gets 3 runs from 100k on and 1 from 1M on (fast queries still
+            # repeat until 0.15 s): at 1M its runs were a fifth of the whole benchmark.
             runs = (1 if store == "memory" and size >= 10_000 else
+                    1 if store == "oxigraph-disk" and size >= 1_000_000 else
                     min(3, args.runs) if store == "oxigraph-disk" and size >= 100_000 else args.runs)
             results[(store, size)] = run_worker(homes[size], store, runs,
                                                 rdflib_caps(results[("oxigraph", size)], args.rdflib_cap)
@@ -323,7 +325,7 @@ def main() -> None:
 
 def report(results: dict[tuple[str, int], dict], sizes: list[int], args: argparse.Namespace) -> str:
     lines = [HEADING, "", f"{date.today().isoformat()} · {machine()} · `python benchmarks/bench_scale.py` · "
-             f"{args.runs} runs per query (3 when they pass 10 s, 3 on the on-disk store from 100k on), more for fast ones (until 0.15 s of runs, at most 200; "
+             f"{args.runs} runs per query (3 when they pass 3 s; on the on-disk store 3 from 100k on, 1 from 1M on), more for fast ones (until 0.15 s of runs, at most 200; "
              "on the Oxigraph store each run is followed by the raw pyoxigraph run of the same query); 1 run on rdflib "
              f"from 10k on, each stopped after {args.rdflib_cap:g} s, or after "
              f"{RDFLIB_CAP_FACTOR:g}× the Oxigraph store's median when that is longer, so that the ≥ "
