@@ -213,8 +213,8 @@ def run_worker(home: Path, store: str, runs: int, caps: dict[str, float] | None 
     with tempfile.TemporaryDirectory() as scratch:
         done = subprocess.run([sys.executable, "-c", WORKER, str(home), store, str(runs), json.dumps(caps or {}), scratch, files, str(TARGET_RAW)],
                               capture_output=True, text=True, check=True)
-    if store.endswith("disk"):
-        os.sync()  # its writes reach the disk now, not during the next store's run
+        if store.endswith("disk"):
+            os.sync()  # the on-disk store's writes are done now, not during the next store's run
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

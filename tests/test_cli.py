@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+from xml.etree import ElementTree
 
 from conftest import ROOT, run_cli
 
@@ -102,7 +104,8 @@ def test_a_query_on_oxigraph_loads_neither_rdflibs_sparql_engine_nor_other_comma
     code = ("import sys, summitkg.cli as c; c.main(['query', 'trade_by_year', '--format', 'json']); "
             "print('LOADED', sorted(m for m in sys.modules if m.startswith('rdflib.plugins.sparql') "
             "or m.endswith(('serve_cli', 'viz_cli', 'export_cli', 'synth_cli'))))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SUMMITKG_")}  # the default store, Oxigraph
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("LOADED []"), done.stdout[-300:]
 
@@ -118,19 +121,39 @@ def test_commands_in_other_modules_still_run_and_document_themselves() -> None:
 
 
 def test_every_results_format_says_the_same_on_both_embedded_stores() -> None:
-    """Oxigraph writes its own answers and rdflib writes the memory store's: the rows must agree."""
-    query = "SELECT ?key ?year WHERE { ?d skg:docKey ?key . OPTIONAL { ?d skg:nothing ?year } } ORDER BY ?key"
-    csv_rows = {store: list(csv.reader(io.StringIO(run_cli("query", query, "--format", "csv", "--store", store).stdout)))
-                for store in ("memory", "oxigraph")}
-    assert csv_rows["memory"] == csv_rows["oxigraph"] == [["key", "year"], ["000", ""], ["004", ""]]
-    answers = {}
+    """Oxigraph writes its own answers and rdflib writes the memory store's: in every results
+    format both must say what the W3C formats say of these two rows (hand-written below)."""
+    query = ("SELECT ?key ?n ?year WHERE { ?d skg:docKey ?key . BIND(STRLEN(?key) AS ?n) "
+             "OPTIONAL { ?d skg:nothing ?year } } ORDER BY ?key")
+    integer = "http://www.w3.org/2001/XMLSchema#integer"
     for store in ("memory", "oxigraph"):
-        done = run_cli("query", query, "--format", "json", "--store", store)
-        assert done.returncode == 0, done.stderr
-        answers[store] = json.loads(done.stdout)
-    for answer in answers.values():
-        assert answer["head"]["vars"] == ["key", "year"]
-        assert [row["key"]["value"] for row in answer["results"]["bindings"]] == ["000", "004"]
-        assert all("year" not in row for row in answer["results"]["bindings"])
-    xml = run_cli("query", query, "--format", "xml", "--store", "oxigraph")
-    assert xml.returncode == 0 and "<literal>004</literal>" in xml.stdout
+        answers = {}
+        for fmt in ("csv", "tsv", "json", "xml"):
+            done = run_cli("query", query, "--format", fmt, "--store", store)
+            assert done.returncode == 0, (store, fmt, done.stderr)
+            answers[fmt] = done.stdout
+        assert list(csv.reader(io.StringIO(answers["csv"]))) == [["key", "n", "year"], ["000", "3", ""], ["004", "3", ""]], store
+        assert answers["tsv"].splitlines() == ["?key\t?n\t?year", '"000"\t3\t', '"004"\t3\t'], store
+        answer = json.loads(answers["json"])
+        assert answer["head"]["vars"] == ["key", "n", "year"], store
+        assert answer["results"]["bindings"] == [
+            {"key": {"type": "literal", "value": key}, "n": {"type": "literal", "value": "3", "datatype": integer}}
+            for key in ("000", "004")], store
+        results = ElementTree.fromstring(answers["xml"].encode())
+        ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+        assert [v.get("name") for v in results.findall("r:head/r:variable", ns)] == ["key", "n", "year"], store
+        rows = [{b.get("name"): (b[0].text, b[0].get("datatype")) for b in result.findall("r:binding", ns)}
+                for result in results.findall("r:results/r:result", ns)]
+        assert rows == [{"key": (key, None), "n": ("3", integer)} for key in ("000", "004")], store
+
+
+def test_a_service_that_cannot_be_reached_is_a_clear_error_on_both_embedded_stores() -> None:
+    from conftest import free_port
+
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{free_port()}/sparql> {{ ?s ?p ?o }} }}"
+    for store in ("memory", "oxigraph"):
+        for fmt in ("json", "table"):
+            done = run_cli("query", query, "--format", fmt, "--store", store, timeout=60)
+            assert done.returncode == 1, (store, fmt, done.stderr)
+            assert "the query evaluation" in done.stderr, (store, fmt, done.stderr)
+            _no_traceback(done)

@@ -370,6 +370,16 @@ def test_service_reaches_an_allowed_endpoint_only(federating, client: httpx.Clie
     assert len(hits) == before
 
 
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_an_allowed_service_that_is_down_is_a_502_naming_the_evaluation(store: str, client: httpx.Client) -> None:
+    down = f"http://127.0.0.1:{free_port()}/sparql"  # nothing listens there
+    with summitkg_server("--store", store, "--no-validate", "--service-allow", down, "--workers", "2") as served:
+        response = client.get(sparql(served.url), params={"query": f"SELECT * WHERE {{ SERVICE <{down}> {{ ?s ?p ?o }} }}"})
+        assert response.status_code == 502, response.text
+        assert "the query evaluation" in response.text and "Traceback" not in response.text
+        assert client.get(sparql(served.url), params={"query": "ASK {}"}).status_code == 200  # still serving
+
+
 # -- limits: time and rows ------------------------------------------------------------------------
 
 

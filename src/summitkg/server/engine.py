@@ -155,7 +155,10 @@ class RdflibEngine(Engine):
         _check_parse_tree(prepared.algebra, policy)
         if dataset is not None:
             prepared = _with_dataset(prepared, dataset)
-        return _write_rdflib(self.dataset.query(prepared), fmt, max_rows)
+        try:
+            return _write_rdflib(self.dataset.query(prepared), fmt, max_rows)
+        except OSError as error:  # an allowed SERVICE that cannot be reached (URLError)
+            raise StoreError(str(error), location="the query evaluation") from error
 
     def select(self, text: str, bindings: dict[str, Any]) -> list[Any]:
         return from_rdflib(self.dataset.query(_prepared(text), initBindings=bindings)).bindings

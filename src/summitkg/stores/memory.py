@@ -9,7 +9,7 @@ from rdflib import Dataset
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import SPARQLError
 
-from ..errors import QueryError, QuerySyntaxError
+from ..errors import QueryError, QuerySyntaxError, StoreError
 from ..loading import Source, load_dataset
 from ..namespaces import PREFIXES
 from ..results import QueryResult, from_rdflib
@@ -47,6 +47,8 @@ class MemoryBackend(Backend):
         except (SPARQLError, RecursionError) as error:
             raise QueryError(f"rdflib could not evaluate this query ({type(error).__name__}: {error}); "
                              "the oxigraph store may (--store oxigraph)") from error
+        except OSError as error:  # a SERVICE that cannot be reached (URLError), as Oxigraph reports it
+            raise StoreError(str(error), location="the query evaluation") from error
 
     def __len__(self) -> int:
         return sum(len(g) for g in self.dataset.graphs())

@@ -59,15 +59,17 @@ class OxigraphBackend(Backend):
             self.store.flush()
 
     def query(self, text: str, *, bindings: Bindings | None = None) -> QueryResult:
-        return to_query_result(self._evaluate(text, bindings))
+        with _evaluation_errors():
+            return to_query_result(self._evaluate(text, bindings))
 
     def query_as(self, text: str, fmt: Format, *, bindings: Bindings | None = None) -> bytes | QueryResult:
         """SELECT and ASK answers in a W3C results format are written by pyoxigraph, as the endpoint
         writes them; answer graphs go through rdflib (its Turtle, JSON-LD, prefixes)."""
-        result = self._evaluate(text, bindings)
-        if isinstance(result, ox.QueryTriples) or RESULT_FORMATS.get(fmt.name) != fmt or fmt.name == "table":
-            return to_query_result(result)
-        return result.serialize(format=ox.QueryResultsFormat.from_media_type(fmt.media_type))
+        with _evaluation_errors():
+            result = self._evaluate(text, bindings)
+            if isinstance(result, ox.QueryTriples) or RESULT_FORMATS.get(fmt.name) != fmt or fmt.name == "table":
+                return to_query_result(result)
+            return result.serialize(format=ox.QueryResultsFormat.from_media_type(fmt.media_type))
 
     def _evaluate(self, text: str, bindings: Bindings | None) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
         try:
@@ -82,6 +84,16 @@ class OxigraphBackend(Backend):
     def close(self) -> None:
         if self.path is not None:
             self.store.flush()
+
+
+@contextlib.contextmanager
+def _evaluation_errors() -> Iterator[None]:
+    """pyoxigraph evaluates lazily, so a SERVICE that cannot be reached fails while the answer is
+    read or written: an OSError, reported as the endpoint reports it."""
+    try:
+        yield
+    except OSError as error:
+        raise StoreError(str(error), location="the query evaluation") from error
 
 
 def query_syntax_error(error: SyntaxError) -> QuerySyntaxError:
