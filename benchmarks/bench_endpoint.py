@@ -2,9 +2,9 @@
 
 Each server is measured on 127.0.0.1 on its own (never two under load at once: the machine has
 2 cores; at 1M, rdflib-endpoint parses its files while summitkg builds its network views, then
-waits idle until its turn), fed the same files, and asked the same three named queries (defaults bound, every prefix
-declared, so all three servers receive identical text). Before timing, one plain request per
-server and query checks that they all return the same number of rows. Then `wrk` (Debian
+waits idle until its turn), fed the same files, and asked the same three named queries (defaults
+bound, every prefix declared, so all three servers receive identical text). Before timing, one
+plain request per server and query checks that they all return the same rows. Then `wrk` (Debian
 package `wrk`) runs in a second process with 1, 8 and 32 connections and reports answers/s and
 exact p50/p99 latencies; non-2xx answers, time-outs and socket errors are counted and shown, and
 are not counted as answers. The CPU time each server's processes used per answer is read from
