@@ -147,6 +147,16 @@ def test_every_results_format_says_the_same_on_both_embedded_stores() -> None:
         assert rows == [{"key": (key, None), "n": ("3", integer)} for key in ("000", "004")], store
 
 
+def test_every_answer_ends_its_last_line_so_the_shell_prompt_starts_on_a_new_one() -> None:
+    select, construct = "SELECT ?key WHERE { ?d skg:docKey ?key }", "CONSTRUCT WHERE { ?d skg:docKey ?key }"
+    for store in ("memory", "oxigraph"):
+        for query, formats in ((select, ("csv", "tsv", "json", "xml")), (construct, ("ttl", "nt", "jsonld", "xml"))):
+            for fmt in formats:
+                done = run_cli("query", query, "--format", fmt, "--store", store)
+                assert done.returncode == 0, (store, fmt, done.stderr)
+                assert done.stdout.endswith("\n") and not done.stdout.endswith("\n\n\n"), (store, fmt, done.stdout[-40:])
+
+
 def test_a_service_that_cannot_be_reached_is_a_clear_error_on_both_embedded_stores() -> None:
     from conftest import free_port
 

@@ -141,15 +141,20 @@ def query(ctx: click.Context, query: str, fmt: str | None, params: tuple[str, ..
     finally:
         kg.close()
     if isinstance(result, bytes):  # written by the store itself
-        sys.stdout.buffer.write(result)
-        sys.stdout.flush()
+        _emit(result)
         return
     graph_shaped = result.type in ("CONSTRUCT", "DESCRIBE")
     name = fmt or ("ttl" if graph_shaped else ("table" if sys.stdout.isatty() else "tsv"))
     if name == "table" and not graph_shaped:
         _print_table(result)
         return
-    sys.stdout.buffer.write(serialize(result, name))
+    _emit(serialize(result, name))
+
+
+def _emit(answer: bytes) -> None:
+    """The answer, ending in a newline as a shell expects (JSON, XML and JSON-LD writers stop at the
+    closing bracket; the whitespace is insignificant to their parsers)."""
+    sys.stdout.buffer.write(answer if not answer or answer.endswith(b"\n") else answer + b"\n")
     sys.stdout.flush()
 
 
