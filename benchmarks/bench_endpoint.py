@@ -547,6 +547,15 @@ def where_time_goes(args: argparse.Namespace, m: dict) -> list[str]:
     return lines + gaps(args, m)
 
 
+#: A one-off trial, not repeated by this script: it needed a patched server.
+IN_PROCESS_TRIAL = (
+    "Running the query in the HTTP process instead is not the way out: a prototype that ran repeated fast "
+    "queries in a thread there (pyoxigraph releases the GIL while it evaluates) answered fewer requests on these "
+    "2 cores, not more (8 clients, 2026-12-08: `search_labels` 1,890–2,020/s against 2,200–2,230/s, "
+    "`statement_provenance` 1,840/s against 1,890–2,140/s), since the loop and the query threads then share one "
+    "GIL. 2 or 4 workers answered fewer than 3 (2,000 and 1,960–2,060/s against 2,270/s).")
+
+
 def gaps(args: argparse.Namespace, m: dict) -> list[str]:
     """For each kind of missed target: by how much, where the time goes, and what would close it."""
     results, single = m["results"], m["single"]
@@ -564,9 +573,10 @@ def gaps(args: argparse.Namespace, m: dict) -> list[str]:
                 f"({ours.cpu['server']:.2f} in the HTTP process, {ours.cpu['workers']:.2f} in the worker, which "
                 f"includes the same engine's query) against {ox.cpu['server']:.2f} ms for Oxigraph's whole server. "
                 "The difference is the price of the safety design: a Python HTTP stack, and a second process per "
-                "query (two socket hand-offs, the job and the answer pickled) so that a time limit can kill it. "
-                "Closing it needs less Python per request (an HTTP front in compiled code); running the query in "
-                "the HTTP process would close most of it but lose the killable time limit.")
+                "query so that a time limit can kill it. Pickling the job and the answer and passing them over the "
+                "socket cost about 20 µs in Python (measured apart), so most of the hand-off's cost lies outside Python, in "
+                "the socket calls and in waking the worker and the loop. " + IN_PROCESS_TRIAL + " What would close it is less "
+                "Python per request: an HTTP front in compiled code.")
     missed_rdf = [(d, k) for d in args.sizes for k in QUERIES
                   if (v := ratio(results.get((d, "summitkg", k, 8)), results.get((d, "rdflib-endpoint", k, 8)),
                                  single.get((d, "rdflib-endpoint", k)))[0]) is not None and v < TARGET_RDFLIB[k]]
