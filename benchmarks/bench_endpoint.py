@@ -573,10 +573,10 @@ def gaps(args: argparse.Namespace, m: dict) -> list[str]:
                 f"({ours.cpu['server']:.2f} in the HTTP process, {ours.cpu['workers']:.2f} in the worker, which "
                 f"includes the same engine's query) against {ox.cpu['server']:.2f} ms for Oxigraph's whole server. "
                 "The difference is the price of the safety design: a Python HTTP stack, and a second process per "
-                "query so that a time limit can kill it. Pickling the job and the answer and passing them over the "
-                "socket cost about 20 µs in Python (measured apart), so most of the hand-off's cost lies outside Python, in "
-                "the socket calls and in waking the worker and the loop. " + IN_PROCESS_TRIAL + " What would close it is less "
-                "Python per request: an HTTP front in compiled code.")
+                "query so that a time limit can kill it. Pickling the job and the answer and passing them over "
+                "the socket cost about 20 µs in Python (measured apart), so most of the hand-off's cost lies "
+                "outside Python, in the socket calls and in waking the worker and the loop. " + IN_PROCESS_TRIAL
+                + " What would close it is less Python per request: an HTTP front in compiled code.")
     missed_rdf = [(d, k) for d in args.sizes for k in QUERIES
                   if (v := ratio(results.get((d, "summitkg", k, 8)), results.get((d, "rdflib-endpoint", k, 8)),
                                  single.get((d, "rdflib-endpoint", k)))[0]) is not None and v < TARGET_RDFLIB[k]]
