@@ -176,11 +176,13 @@ def start_summitkg(home: Path, sources: list[Source], log: Path,
     wait_until_answering(server, limit=600, start=start)
     # A large graph is answered at once while its network views are built in the background on
     # one core; the load runs measure the steady state, after that.
-    status = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=10).read())["network"]
-    if while_building is not None and status in ("waiting", "building"):
+    def building() -> bool:
+        status = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=10).read())
+        return status["network"] in ("waiting", "building")
+
+    if while_building is not None and building():
         while_building()
-    while json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=10).read())["network"] in (
-            "waiting", "building"):
+    while building():
         if time.perf_counter() - start > 900:
             stop(server)
             raise SystemExit("summitkg's network views were not built within 15 minutes")

@@ -111,10 +111,16 @@ def project_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def user_env() -> dict[str, str]:
+    """This environment without the developer's own summitkg settings (the cache aside), so a test
+    sees the defaults a user gets."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("SUMMITKG_") or k == "SUMMITKG_CACHE"}
+
+
 def run_cli(*args: str, home: Path | None = None, stdin: str | None = None, env: dict[str, str] | None = None,
             timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run the real `summitkg` command in a subprocess."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SUMMITKG_") or k == "SUMMITKG_CACHE"}
+    full_env = user_env()
     full_env.update(env or {})
     if home is not None:
         full_env["SUMMITKG_HOME"] = str(home)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from xml.etree import ElementTree
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, user_env
 
 
 def _no_traceback(done) -> None:
@@ -90,7 +89,8 @@ def test_running_a_query_imports_no_heavy_library() -> None:
     code = ("import sys, summitkg.cli as c; c.main(['query', 'trade_by_year', '--format', 'csv']); "
             "heavy = {'pyvis', 'pyshacl', 'SPARQLWrapper', 'uvicorn', 'starlette', 'networkx', 'pylode'}; "
             "print('LOADED', sorted(heavy & {m.split('.')[0] for m in sys.modules}))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=user_env(),
+                          timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("LOADED []"), done.stdout[-300:]
 
@@ -104,8 +104,8 @@ def test_a_query_on_oxigraph_loads_neither_rdflibs_sparql_engine_nor_other_comma
     code = ("import sys, summitkg.cli as c; c.main(['query', 'trade_by_year', '--format', 'json']); "
             "print('LOADED', sorted(m for m in sys.modules if m.startswith('rdflib.plugins.sparql') "
             "or m.endswith(('serve_cli', 'viz_cli', 'export_cli', 'synth_cli'))))")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SUMMITKG_")}  # the default store, Oxigraph
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=user_env(),
+                          timeout=60)  # the default store, Oxigraph
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("LOADED []"), done.stdout[-300:]
 

@@ -144,7 +144,7 @@ def query(ctx: click.Context, query: str, fmt: str | None, params: tuple[str, ..
         _emit(result)
         return
     graph_shaped = result.type in ("CONSTRUCT", "DESCRIBE")
-    name = fmt or ("ttl" if graph_shaped else ("table" if sys.stdout.isatty() else "tsv"))
+    name = fmt or ("ttl" if graph_shaped else rows_as)
     if name == "table" and not graph_shaped:
         _print_table(result)
         return

@@ -26,6 +26,7 @@ from ..formats import RDF_FORMATS, Format, serialize
 from ..kg import KnowledgeGraph
 from ..namespaces import PREFIXES
 from ..results import QueryResult, from_graph, from_rdflib
+from ..stores.base import evaluation_errors
 from ..stores.memory import MemoryBackend, parse_sparql
 from ..stores.oxigraph import OxigraphBackend
 from .errors import (
@@ -155,10 +156,8 @@ class RdflibEngine(Engine):
         _check_parse_tree(prepared.algebra, policy)
         if dataset is not None:
             prepared = _with_dataset(prepared, dataset)
-        try:
+        with evaluation_errors():
             return _write_rdflib(self.dataset.query(prepared), fmt, max_rows)
-        except OSError as error:  # an allowed SERVICE that cannot be reached (URLError)
-            raise StoreError(str(error), location="the query evaluation") from error
 
     def select(self, text: str, bindings: dict[str, Any]) -> list[Any]:
         return from_rdflib(self.dataset.query(_prepared(text), initBindings=bindings)).bindings
@@ -333,27 +332,26 @@ class OxigraphEngine(Engine):
             options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named]
         elif not (plan.from_default or plan.from_named):
             options["use_default_graph_as_union"] = True  # (it would also override FROM, so only without)
-        try:
-            result = self.store.query(text, **options)
-            if isinstance(result, ox.QueryBoolean):
-                return Answer(_ask_bytes(bool(result), fmt))
-            if isinstance(result, ox.QueryTriples):
-                triples = list(itertools.islice(result, max_rows + 1))
-                body = ox.serialize(triples[:max_rows], format=ox.RdfFormat.from_media_type(fmt.media_type),
-                                    prefixes=PREFIXES)
-                return Answer(body, len(triples) > max_rows)
-            counter = _RowCounter(max_rows)
+        with evaluation_errors():
             try:
-                result.serialize(counter, format=ox.QueryResultsFormat.TSV)
-            except _Enough:
-                pass
-            tsv, truncated = counter.rows()
-        except SyntaxError as error:
-            from ..stores.oxigraph import query_syntax_error
+                result = self.store.query(text, **options)
+                if isinstance(result, ox.QueryBoolean):
+                    return Answer(_ask_bytes(bool(result), fmt))
+                if isinstance(result, ox.QueryTriples):
+                    triples = list(itertools.islice(result, max_rows + 1))
+                    body = ox.serialize(triples[:max_rows], format=ox.RdfFormat.from_media_type(fmt.media_type),
+                                        prefixes=PREFIXES)
+                    return Answer(body, len(triples) > max_rows)
+                counter = _RowCounter(max_rows)
+                try:
+                    result.serialize(counter, format=ox.QueryResultsFormat.TSV)
+                except _Enough:
+                    pass
+                tsv, truncated = counter.rows()
+            except SyntaxError as error:
+                from ..stores.oxigraph import query_syntax_error
 
-            raise query_syntax_error(error) from error
-        except OSError as error:
-            raise StoreError(str(error), location="the query evaluation") from error
+                raise query_syntax_error(error) from error
         if fmt.name == "tsv":
             return Answer(tsv, truncated)
         target = ox.QueryResultsFormat.from_media_type(fmt.media_type)

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
 from typing import ClassVar
 
 from rdflib.term import Identifier
 
+from ..errors import StoreError
 from ..formats import Format
 from ..loading import Source
 from ..results import QueryResult
 
-__all__ = ["Backend", "Bindings"]
+__all__ = ["Backend", "Bindings", "evaluation_errors"]
 
 #: Values for query variables, by variable name without the ``?``.
 Bindings = Mapping[str, Identifier]
+
+
+@contextlib.contextmanager
+def evaluation_errors() -> Iterator[None]:
+    """A query whose evaluation needs the network (a SERVICE, or rdflib fetching a FROM) fails with
+    an OSError, which both engines raise while the answer is read or written: report it, with the
+    same words in the CLI and the endpoint (502), never as a traceback."""
+    try:
+        yield
+    except OSError as error:
+        raise StoreError(str(error), location="the query evaluation") from error
 
 
 class Backend:

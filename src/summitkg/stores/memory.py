@@ -9,11 +9,11 @@ from rdflib import Dataset
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import SPARQLError
 
-from ..errors import QueryError, QuerySyntaxError, StoreError
+from ..errors import QueryError, QuerySyntaxError
 from ..loading import Source, load_dataset
 from ..namespaces import PREFIXES
 from ..results import QueryResult, from_rdflib
-from .base import Backend, Bindings
+from .base import Backend, Bindings, evaluation_errors
 
 __all__ = ["MemoryBackend", "parse_sparql"]
 
@@ -43,12 +43,11 @@ class MemoryBackend(Backend):
     def query(self, text: str, *, bindings: Bindings | None = None) -> QueryResult:
         prepared = parse_sparql(text)
         try:
-            return from_rdflib(self.dataset.query(prepared, initBindings=dict(bindings or {})))
+            with evaluation_errors():
+                return from_rdflib(self.dataset.query(prepared, initBindings=dict(bindings or {})))
         except (SPARQLError, RecursionError) as error:
             raise QueryError(f"rdflib could not evaluate this query ({type(error).__name__}: {error}); "
                              "the oxigraph store may (--store oxigraph)") from error
-        except OSError as error:  # a SERVICE that cannot be reached (URLError), as Oxigraph reports it
-            raise StoreError(str(error), location="the query evaluation") from error
 
     def __len__(self) -> int:
         return sum(len(g) for g in self.dataset.graphs())

@@ -19,7 +19,7 @@ from ..loading import Source, strip_position
 from ..namespaces import PREFIXES
 from ..results import QueryResult, Row, from_boolean, from_graph
 from .answer_graph import answer_graph
-from .base import Backend, Bindings
+from .base import Backend, Bindings, evaluation_errors
 
 __all__ = ["OxigraphBackend", "query_syntax_error", "to_query_result"]
 
@@ -59,13 +59,13 @@ class OxigraphBackend(Backend):
             self.store.flush()
 
     def query(self, text: str, *, bindings: Bindings | None = None) -> QueryResult:
-        with _evaluation_errors():
+        with evaluation_errors():
             return to_query_result(self._evaluate(text, bindings))
 
     def query_as(self, text: str, fmt: Format, *, bindings: Bindings | None = None) -> bytes | QueryResult:
         """SELECT and ASK answers in a W3C results format are written by pyoxigraph, as the endpoint
         writes them; answer graphs go through rdflib (its Turtle, JSON-LD, prefixes)."""
-        with _evaluation_errors():
+        with evaluation_errors():
             result = self._evaluate(text, bindings)
             if isinstance(result, ox.QueryTriples) or RESULT_FORMATS.get(fmt.name) != fmt or fmt.name == "table":
                 return to_query_result(result)
@@ -84,16 +84,6 @@ class OxigraphBackend(Backend):
     def close(self) -> None:
         if self.path is not None:
             self.store.flush()
-
-
-@contextlib.contextmanager
-def _evaluation_errors() -> Iterator[None]:
-    """pyoxigraph evaluates lazily, so a SERVICE that cannot be reached fails while the answer is
-    read or written: an OSError, reported as the endpoint reports it."""
-    try:
-        yield
-    except OSError as error:
-        raise StoreError(str(error), location="the query evaluation") from error
 
 
 def query_syntax_error(error: SyntaxError) -> QuerySyntaxError:
